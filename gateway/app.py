@@ -1,0 +1,76 @@
+"""The gateway's Flask application: the REST API under /api/v1 with its OpenAPI description,
+and /health."""
+from __future__ import annotations
+
+import uuid
+
+from flask import Flask, g, jsonify, request
+from flask_smorest import Api
+
+from sanphalang.config import RUNNING_SERVICES, settings
+
+from . import errors
+from .rpc import RpcPool
+
+
+class SanphalangApi(Api):
+    ERROR_SCHEMA = errors.ErrorSchema
+
+    def handle_http_exception(self, error):
+        return errors.from_http_exception(error)
+
+
+def create_app(pool: RpcPool | None = None) -> Flask:
+    config = settings()
+    app = Flask(__name__)
+    app.config.update(
+        API_TITLE="Sanphalang API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False
+    app.extensions["rpc"] = pool or RpcPool(config.nameko_config(), config.rpc_timeout)
+    app.extensions["health_rpc"] = RpcPool(config.nameko_config(), timeout=3, size=2)
+    api = SanphalangApi(app, spec_kwargs={"info": {"description": "สานพลัง — Sanphalang: the network's database"}})
+    errors.register(app)
+
+    from .api import indicators, orgs
+
+    api.register_blueprint(orgs.blp, url_prefix="/api/v1/orgs")
+    api.register_blueprint(indicators.blp, url_prefix="/api/v1/indicators")
+
+    @app.before_request
+    def _request_id():
+        g.request_id = request.headers.get("X-Request-Id") or str(uuid.uuid4())
+
+    @app.after_request
+    def _echo_request_id(response):
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        return response
+
+    @app.get("/health")
+    def health():
+        return _health(app.extensions["health_rpc"])
+
+    return app
+
+
+def _health(pool: RpcPool):
+    report, ok = {"gateway": {"ok": True}}, True
+    for service in RUNNING_SERVICES:
+        if service == "gateway":
+            continue
+        try:
+            with pool.cluster() as rpc:
+                answer = getattr(rpc, service).health()
+            report[service] = {"ok": bool(answer.get("database")), "broker": True, "database": answer.get("database")}
+        except Exception as error:  # unreachable broker or service: say so, don't fail
+            report[service] = {"ok": False, "error": type(error).__name__}
+        ok = ok and report[service]["ok"]
+    response = jsonify({"ok": ok, "services": report})
+    response.status_code = 200 if ok else 503
+    return response

@@ -1,0 +1,38 @@
+"""Serve the gateway with eventlet's WSGI server (the RPC proxies are eventlet-based)."""
+from __future__ import annotations
+
+import logging
+import signal
+
+import eventlet
+import eventlet.wsgi
+
+from sanphalang.config import settings
+
+from .app import create_app
+
+log = logging.getLogger(__name__)
+
+
+def serve() -> None:
+    config = settings()
+    app = create_app()
+    listener = eventlet.listen((config.host, config.port))
+    server = eventlet.spawn(
+        eventlet.wsgi.server, listener, app, log=logging.getLogger("gateway.access"), log_output=False,
+        max_size=1000,
+    )
+
+    def _stop(_signum, _frame):
+        server.kill()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    log.info("gateway listening on http://%s:%s", config.host, config.port)
+    try:
+        server.wait()
+    except Exception:
+        pass
+    finally:
+        app.extensions["rpc"].close()
+        app.extensions["health_rpc"].close()

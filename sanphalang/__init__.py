@@ -1,0 +1,1 @@
+"""Sanphalang (สานพลัง): command line, configuration and process supervision."""

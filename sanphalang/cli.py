@@ -1,0 +1,121 @@
+"""The `sanphalang` command (also `python -m sanphalang`)."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+import click
+
+from .config import RUNNING_SERVICES, SERVICES, settings
+
+
+def _green() -> None:
+    """nameko needs eventlet's monkey-patching before anything opens a socket."""
+    import eventlet
+
+    eventlet.monkey_patch()
+
+
+def _rpc(timeout: float | None = None):
+    _green()
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    import services.edge.errors  # noqa: F401
+
+    return ClusterRpcProxy(settings().nameko_config(), timeout=timeout or 600)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log more.")
+def main(verbose: bool) -> None:
+    """Sanphalang (สานพลัง): the network's event-sourced database."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@main.command()
+@click.argument("service", type=click.Choice(SERVICES))
+def serve(service: str) -> None:
+    """Run one service in the foreground."""
+    if service not in RUNNING_SERVICES:
+        raise click.ClickException(f"{service} is not built yet; running services: {', '.join(RUNNING_SERVICES)}")
+    _green()
+    if service == "gateway":
+        from gateway.server import serve as serve_gateway
+
+        serve_gateway()
+        return
+    from services.edge.runner import run
+
+    run(_service_class(service))
+
+
+def _service_class(service: str):
+    if service == "orgs":
+        from services.orgs.service import OrgsService
+
+        return OrgsService
+    from services.reporting.service import ReportingService
+
+    return ReportingService
+
+
+@main.command()
+def up() -> None:
+    """Start every service and the gateway; Ctrl-C stops them all."""
+    from .supervisor import up as run_up
+
+    sys.exit(run_up())
+
+
+@main.command()
+def replay() -> None:
+    """Rebuild every reporting projection from the sources' event logs."""
+    with _rpc() as rpc:
+        result = rpc.reporting.replay()
+    for source, count in result["applied"].items():
+        click.echo(f"{source}: {count} events replayed")
+    click.echo(f"replayed {result['events']} events")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+def verify(as_json: bool) -> None:
+    """Check every hash chain and that live projections equal a fresh replay."""
+    with _rpc() as rpc:
+        report = rpc.reporting.verify()
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    for chain in report["chains"]:
+        if chain["ok"]:
+            click.echo(f"chain {chain['source']}: ok, {chain['events']} events")
+        else:
+            click.echo(f"chain {chain['source']}: BROKEN at seq {chain['broken_seq']} "
+                       f"({chain['events']} events verified before it)")
+    projection = report["projection"]
+    if projection["equal"]:
+        click.echo(f"projections: equal to a fresh replay at {projection['positions']}")
+    else:
+        click.echo(f"projections: {projection['difference_count']} differences from a fresh replay")
+        for line in projection["differences"]:
+            click.echo(f"  {line}")
+    sys.exit(0 if report["ok"] else 1)
+
+
+@main.command()
+@click.argument("service", type=click.Choice(RUNNING_SERVICES))
+def health(service: str) -> None:
+    """Exit 0 when SERVICE answers (a probe for operators and Kubernetes)."""
+    if service == "gateway":
+        import requests
+
+        config = settings()
+        ok = requests.get(f"http://{config.host}:{config.port}/health", timeout=5).ok
+    else:
+        with _rpc(timeout=5) as rpc:
+            ok = bool(getattr(rpc, service).health().get("database"))
+    click.echo("ok" if ok else "unhealthy")
+    sys.exit(0 if ok else 1)

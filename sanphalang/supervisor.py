@@ -1,0 +1,69 @@
+"""`sanphalang up`: start every running service as its own process, wait until the gateway
+is healthy, print its URL, and stop them all on Ctrl-C (or when one dies)."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import requests
+
+from .config import RUNNING_SERVICES, settings
+
+
+def start(service: str, env: dict | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "sanphalang", "serve", service],
+        env={**os.environ, **(env or {})},
+        start_new_session=True,
+    )
+
+
+def wait_healthy(url: str, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/health", timeout=5).status_code == 200:
+                return True
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def stop(processes: list[subprocess.Popen], timeout: float = 15.0) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        try:
+            process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def up() -> int:
+    config = settings()
+    url = f"http://{config.host}:{config.port}"
+    processes = [start(service) for service in RUNNING_SERVICES]
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    try:
+        if not wait_healthy(url):
+            print("Sanphalang did not become healthy within 60 s; see the messages above.", file=sys.stderr)
+            return 1
+        print(f"\nSanphalang is running: {url}\n  API: {url}/api/v1/openapi.json\n  Ctrl-C stops everything.\n",
+              flush=True)
+        while not stopping:
+            if any(p.poll() is not None for p in processes):
+                print("A service stopped; stopping the rest.", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+        return 0
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop(processes)

@@ -1,0 +1,56 @@
+"""RabbitMQ objects and a confirming publisher for event batches (kombu, no nameko).
+
+Each source publishes to the durable topic exchange `<source>.events` with routing key
+`batch`: the exchange nameko's `event_handler("<source>", "batch")` listens on, so consumers
+stay plain nameko entrypoints."""
+from __future__ import annotations
+
+import json
+
+from kombu import Connection, Exchange, Producer
+
+BATCH = "batch"
+
+
+def events_exchange(source: str) -> Exchange:
+    return Exchange(f"{source}.events", type="topic", durable=True, auto_delete=False)
+
+
+class BatchPublisher:
+    """Publishes one persistent message per batch and returns only once the broker confirmed
+    it (publisher confirms); raises otherwise."""
+
+    def __init__(self, amqp_uri: str, source: str):
+        self.amqp_uri = amqp_uri
+        self.exchange = events_exchange(source)
+        self._connection = None
+        self._producer = None
+
+    def _ensure(self) -> Producer:
+        if self._producer is None:
+            self._connection = Connection(self.amqp_uri, transport_options={"confirm_publish": True})
+            self._connection.ensure_connection(max_retries=3)
+            self._producer = Producer(self._connection.channel(), exchange=self.exchange)
+            self.exchange(self._producer.channel).declare()
+        return self._producer
+
+    def __call__(self, batch: dict) -> None:
+        try:
+            self._ensure().publish(
+                json.dumps(batch, ensure_ascii=False).encode(),
+                routing_key=BATCH,
+                content_type="application/json",
+                content_encoding="utf-8",
+                delivery_mode=2,
+                mandatory=False,
+            )
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.release()
+            finally:
+                self._connection = self._producer = None

@@ -1,0 +1,88 @@
+"""Errors a command or query can end in, as opposed to bugs. Each keeps its state as one
+JSON string in `args`, so it crosses RPC intact (nameko turns other args into text)."""
+from __future__ import annotations
+
+import json
+
+from .messages import message
+
+WIRE = "wire:"
+
+
+class CommandError(Exception):
+    code = "invalid"
+
+    def __init__(self, *args):
+        if len(args) == 1 and isinstance(args[0], str) and args[0].startswith(WIRE):
+            state = json.loads(args[0].removeprefix(WIRE))
+        else:
+            state = self._state(*args)
+        self.__dict__.update(state)
+        super().__init__(WIRE + json.dumps(state, ensure_ascii=False))
+
+    def _state(self, *args) -> dict:
+        raise NotImplementedError
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": message(self.code)}
+
+
+class CommandRejected(CommandError):
+    """Input failed validation. `problems` lists {field, code, row, params} entries."""
+
+    code = "validation_failed"
+
+    def _state(self, problems: list[dict]) -> dict:
+        return {"problems": problems}
+
+    def to_dict(self) -> dict:
+        fields = [
+            {
+                "field": p["field"],
+                "row": p.get("row"),
+                "code": p["code"],
+                "message": message(p["code"], **(p.get("params") or {})),
+            }
+            for p in self.problems
+        ]
+        return {**super().to_dict(), "fields": fields}
+
+    def __str__(self) -> str:
+        return "; ".join(f"row {p.get('row')} {p['field']}: {p['code']}" for p in self.problems)
+
+
+class Conflict(CommandError):
+    """The expected version is stale: someone else appended to the stream first."""
+
+    code = "conflict"
+
+    def _state(self, stream: str, current_version: int) -> dict:
+        return {"stream": stream, "current_version": current_version}
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "message": message(self.code, current_version=self.current_version),
+            "current_version": self.current_version,
+        }
+
+
+class NotFound(CommandError):
+    code = "not_found"
+
+    def _state(self, stream: str) -> dict:
+        return {"stream": stream}
+
+
+class Archived(CommandError):
+    code = "archived"
+
+    def _state(self, stream: str) -> dict:
+        return {"stream": stream}
+
+
+def rejected(field: str, code: str, row: int | None = None, **params) -> CommandRejected:
+    return CommandRejected([{"field": field, "code": code, "row": row, "params": params}])
+
+
+CALLER_ERRORS = (CommandRejected, Conflict, NotFound, Archived)

@@ -1,0 +1,190 @@
+"""The append-only event store of one source: gap-free `seq`, per-stream versions checked
+optimistically, idempotency keys, and the read-model effects of a command in the same
+transaction. The log is the outbox: the relay publishes from it."""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from . import tables
+from .database import bulk_insert, exclusive
+from .envelope import GENESIS, canonical_json, first_break, hashed_text, link, utc_timestamp
+from .errors import Conflict
+
+# Read-model changes of a command, run in its transaction; may return the command's result.
+Effects = Callable[[Connection, list[dict]], "dict | None"]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An event a command decided on, before the store gives it a place in the log."""
+
+    stream: str
+    version: int  # the stream's version after this event
+    type: str
+    data: dict
+    schema: int = 1
+
+
+@dataclass(frozen=True)
+class Appended:
+    result: dict
+    events: list[dict]
+    replayed: bool  # True when the idempotency key had been seen: nothing was appended
+
+
+class EventStore:
+    def __init__(self, engine: Engine, source: str):
+        self.engine = engine
+        self.source = source
+
+    def create_schema(self) -> None:
+        tables.log_metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            if conn.execute(select(tables.relay_cursor.c.seq)).first() is None:
+                conn.execute(tables.relay_cursor.insert(), {"name": "relay", "seq": 0})
+
+    # -- writing -------------------------------------------------------------------------
+
+    def append(
+        self,
+        pending: list[Pending],
+        actor: dict,
+        key: str | None = None,
+        effects: Effects | None = None,
+    ) -> Appended:
+        """Append all of `pending` or nothing. A key seen before returns its first result."""
+        try:
+            with self.engine.begin() as conn:
+                exclusive(conn, f"append:{self.source}")
+                if key is not None:
+                    seen = self._recorded(conn, key)
+                    if seen is not None:
+                        return Appended(seen, [], True)
+                stored = self._insert(conn, pending, actor)
+                outcome = effects(conn, stored) if effects is not None else None
+                if outcome is None:
+                    outcome = {"last_seq": stored[-1]["seq"] if stored else None}
+                if key is not None:
+                    conn.execute(
+                        tables.commands.insert(),
+                        {"key": key, "result": json.dumps(outcome), "at": utc_timestamp()},
+                    )
+                return Appended(outcome, stored, False)
+        except IntegrityError as error:
+            raise self._conflict(pending) from error
+
+    def _insert(self, conn: Connection, pending: list[Pending], actor: dict) -> list[dict]:
+        head = conn.execute(
+            select(tables.events.c.seq, tables.events.c.hash).order_by(tables.events.c.seq.desc()).limit(1)
+        ).first()
+        seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+        at = utc_timestamp()
+        actor_json = canonical_json(actor).decode()
+        rows, stored = [], []
+        for item in pending:
+            seq += 1
+            data_json = canonical_json(item.data).decode()
+            event = {
+                "id": str(uuid.uuid4()), "source": self.source, "seq": seq, "stream": item.stream,
+                "version": item.version, "type": item.type, "schema": item.schema, "at": at,
+            }
+            event["prev"] = prev
+            event["hash"] = prev = link(prev, hashed_text(event, actor_json, data_json))
+            rows.append({**_row_columns(event), "actor": actor_json, "data": data_json})
+            stored.append({**event, "actor": actor, "data": item.data})
+        bulk_insert(conn, tables.events, rows)
+        return stored
+
+    def _conflict(self, pending: list[Pending]) -> Conflict:
+        for item in pending:
+            current = self.stream_version(item.stream)
+            if current >= item.version:
+                return Conflict(item.stream, current)
+        return Conflict(pending[0].stream if pending else "", -1)
+
+    @staticmethod
+    def _recorded(conn: Connection, key: str) -> dict | None:
+        row = conn.execute(select(tables.commands.c.result).where(tables.commands.c.key == key)).first()
+        return json.loads(row.result) if row else None
+
+    def recorded(self, key: str) -> dict | None:
+        """The first result of a command key, if it ran before (checked again under the lock)."""
+        with self.engine.connect() as conn:
+            return self._recorded(conn, key)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def head(self) -> dict:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(tables.events.c.seq, tables.events.c.hash).order_by(tables.events.c.seq.desc()).limit(1)
+            ).first()
+        return {"source": self.source, "seq": row.seq if row else 0, "hash": row.hash if row else GENESIS}
+
+    def events_since(self, seq: int, limit: int = 1000) -> list[dict]:
+        query = (
+            select(tables.events).where(tables.events.c.seq > seq).order_by(tables.events.c.seq).limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [self._envelope(row) for row in conn.execute(query)]
+
+    def stream(self, stream: str, until: str | None = None) -> list[dict]:
+        """Every event of one stream in order; with `until` (a UTC timestamp), those at or before it."""
+        query = select(tables.events).where(tables.events.c.stream == stream)
+        if until is not None:
+            query = query.where(tables.events.c.at <= until)
+        with self.engine.connect() as conn:
+            return [self._envelope(row) for row in conn.execute(query.order_by(tables.events.c.version))]
+
+    def stream_version(self, stream: str) -> int:
+        query = select(func.max(tables.events.c.version)).where(tables.events.c.stream == stream)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar() or 0
+
+    def verify(self, page: int = 5000) -> dict:
+        """Recompute the whole chain. Reports the first `seq` that does not verify, if any."""
+        prev, count, seq = GENESIS, 0, 0
+        while True:
+            batch = self.events_since(seq, page)
+            if not batch:
+                break
+            broken = first_break(batch, prev)
+            if broken is not None:
+                return {"source": self.source, "events": count, "ok": False, "broken_seq": broken["seq"]}
+            count += len(batch)
+            prev, seq = batch[-1]["hash"], batch[-1]["seq"]
+        return {"source": self.source, "events": count, "ok": True, "broken_seq": None, "head": prev}
+
+    def _envelope(self, row) -> dict:
+        return {
+            "id": row.id, "source": self.source, "seq": row.seq, "stream": row.stream,
+            "version": row.version, "type": row.type, "schema": row.schema, "at": row.at,
+            "actor": json.loads(row.actor), "data": json.loads(row.data), "prev": row.prev, "hash": row.hash,
+        }
+
+    # -- relay cursor --------------------------------------------------------------------
+
+    def relay_position(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(tables.relay_cursor.c.seq).where(tables.relay_cursor.c.name == "relay")).scalar()
+
+    def advance_relay(self, old: int, new: int) -> bool:
+        """Compare-and-set, so two relays racing never move the cursor backwards."""
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(tables.relay_cursor)
+                .where(tables.relay_cursor.c.name == "relay", tables.relay_cursor.c.seq == old)
+                .values(seq=new)
+            )
+            return done.rowcount == 1
+
+
+def _row_columns(event: dict) -> dict:
+    return {k: event[k] for k in ("seq", "id", "stream", "version", "type", "schema", "at", "prev", "hash")}

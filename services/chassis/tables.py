@@ -1,0 +1,51 @@
+"""The tables of a source's event log, kept in the service's own database."""
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text, UniqueConstraint
+
+log_metadata = MetaData()
+
+events = Table(
+    "events",
+    log_metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("stream", String(80), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("type", String(80), nullable=False),
+    Column("schema", Integer, nullable=False),
+    Column("at", String(27), nullable=False, index=True),
+    Column("actor", Text, nullable=False),  # canonical JSON
+    Column("data", Text, nullable=False),  # canonical JSON
+    Column("prev", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    # Optimistic concurrency: with dense versions, any stale expected version collides here.
+    UniqueConstraint("stream", "version", name="uq_events_stream_version"),
+)
+
+# Idempotency: the first result of each command key, stored with the events it appended.
+commands = Table(
+    "commands",
+    log_metadata,
+    Column("key", String(200), primary_key=True),
+    Column("result", Text, nullable=False),
+    Column("at", String(27), nullable=False),
+)
+
+relay_cursor = Table(
+    "relay_cursor",
+    log_metadata,
+    Column("name", String(40), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+)
+
+subscriber_metadata = MetaData()
+
+# A subscriber's position per source, written in the same transaction as its projection.
+checkpoints = Table(
+    "checkpoints",
+    subscriber_metadata,
+    Column("source", String(40), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+)

@@ -1,0 +1,124 @@
+"""Marshmallow with errors as catalogue codes, and the field types Thai users need.
+
+Every error a schema raises is a code from `messages.CATALOGUE`, optionally with parameters
+(`too_long|max=200`), so one translator turns it into Thai and English for any caller."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+
+from .errors import CommandRejected
+
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_CODES_BY_FIELD_KIND = {"invalid": "invalid", "required": "required", "null": "null"}
+
+
+def to_arabic_digits(text: str) -> str:
+    return text.translate(THAI_DIGITS)
+
+
+def coded(code: str, **params) -> str:
+    """An error message that is a catalogue code with parameters."""
+    return "|".join([code, *(f"{k}={v}" for k, v in params.items())])
+
+
+def max_length(limit: int) -> validate.Length:
+    return validate.Length(max=limit, error=coded("too_long", max=limit))
+
+
+def between(low: int, high: int) -> validate.Range:
+    return validate.Range(min=low, max=high, error=coded("out_of_range", min=low, max=high))
+
+
+def one_of(choices) -> validate.OneOf:
+    return validate.OneOf(list(choices), error="not_one_of")
+
+
+class Text(fields.String):
+    """Trimmed text without control characters; blank counts as missing when required."""
+
+    default_error_messages = {"invalid": "not_text", "control": "control_characters", "blank": "blank"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text_ = unicodedata.normalize("NFC", super()._deserialize(value, attr, data, **kwargs)).strip()
+        if any(unicodedata.category(ch) == "Cc" for ch in text_):
+            raise self.make_error("control")
+        if not text_ and self.required:
+            raise self.make_error("blank")
+        return text_
+
+
+class WholeNumber(fields.Integer):
+    """An integer given as a number or as text in Thai or Arabic digits (๒๕๖๕, "1,200")."""
+
+    default_error_messages = {"invalid": "not_integer"}
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=False, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")
+        if isinstance(value, str):
+            value = re.sub(r"[\s,]", "", to_arabic_digits(value))
+            if not re.fullmatch(r"[+-]?\d{1,12}", value):
+                raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class StrictSchema(Schema):
+    """Unknown fields are errors; every built-in message is a catalogue code."""
+
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {"unknown": "unknown_field", "type": "invalid"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            for key in ("required", "null"):
+                field.error_messages[key] = _CODES_BY_FIELD_KIND[key]
+            if field.error_messages.get("invalid", "").endswith("."):
+                field.error_messages["invalid"] = "invalid"
+
+
+def problems_from(error: ValidationError, row: int | None = None) -> list[dict]:
+    """Flatten marshmallow's nested messages into {field, code, row, params} entries."""
+    out: list[dict] = []
+    _flatten(error.messages, "", row, out)
+    return out
+
+
+def _flatten(messages, prefix: str, row, out: list) -> None:
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = "_schema" if key == "_schema" and not prefix else (f"{prefix}.{key}" if prefix else str(key))
+            _flatten(value, name, row, out)
+    elif isinstance(messages, list):
+        for item in messages:
+            _flatten(item, prefix, row, out)
+    else:
+        code, *pairs = str(messages).split("|")
+        params = dict(pair.split("=", 1) for pair in pairs)
+        out.append({"field": prefix or "_schema", "code": code, "row": row, "params": params})
+
+
+def load(schema: Schema, payload, row: int | None = None, **kwargs):
+    """schema.load(), raising CommandRejected with coded problems instead of ValidationError."""
+    if not isinstance(payload, dict):
+        raise CommandRejected([{"field": "_schema", "code": "invalid", "row": row, "params": {}}])
+    try:
+        return schema.load(payload, **kwargs)
+    except ValidationError as error:
+        raise CommandRejected(problems_from(error, row)) from None
+
+
+__all__ = [
+    "EXCLUDE", "StrictSchema", "Text", "WholeNumber", "between", "coded", "load", "max_length",
+    "one_of", "problems_from", "to_arabic_digits",
+]

@@ -1,0 +1,100 @@
+"""Dependency providers: one event log (store + relay) per source service, and one
+catch-up subscriber for reporting."""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+
+import eventlet
+from nameko.extensions import DependencyProvider
+
+from sanphalang.config import settings
+from services.chassis.broker import BatchPublisher
+from services.chassis.database import make_engine
+from services.chassis.relay import Relay
+from services.chassis.store import EventStore
+from services.chassis.subscriber import CatchUpSubscriber
+
+from . import errors  # noqa: F401  (registers caller errors for RPC)
+
+log = logging.getLogger(__name__)
+
+
+def _fault():
+    """Fault injection for the kill test: SANPHALANG_FAULT=kill_before_publish makes the
+    relay die by SIGKILL after events committed and before it publishes any."""
+    if os.environ.get("SANPHALANG_FAULT") == "kill_before_publish":
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class EventLog(DependencyProvider):
+    """Gives workers the source's EventStore; runs the outbox relay beside them. The relay
+    wakes when a worker appended and, for appends by other replicas, every interval."""
+
+    def __init__(self, source: str, create_schema=None):
+        self.source = source
+        self.create_schema = create_schema
+
+    def setup(self):
+        config = settings()
+        self.engine = make_engine(config.database_url(self.source))
+        self.store = EventStore(self.engine, self.source)
+        self.store.create_schema()
+        if self.create_schema is not None:
+            self.create_schema(self.engine)
+        self.publisher = BatchPublisher(config.amqp_uri, self.source)
+        self.relay = Relay(self.store, self.publisher, config.relay_batch)
+        self.interval = config.relay_interval
+        self._wake = threading.Event()  # green once eventlet has patched threading
+        self._running = True
+
+    def start(self):
+        self.container.spawn_managed_thread(self._relay_forever)
+
+    def stop(self):
+        self._running = False
+        self.wake()
+
+    def kill(self):
+        self._running = False
+
+    def wake(self):
+        self._wake.set()
+
+    def _relay_forever(self):
+        while self._running:
+            try:
+                self.relay.pump(fault=_fault)
+            except Exception:  # the broker or database is away: try again next round
+                log.exception("relay of %s failed; retrying", self.source)
+                eventlet.sleep(1)
+            self._wake.wait(self.interval)
+            self._wake.clear()
+        self.publisher.close()
+
+    def worker_teardown(self, worker_ctx):
+        self.wake()
+
+    def get_dependency(self, worker_ctx):
+        return self.store
+
+
+class Subscriber(DependencyProvider):
+    """Gives workers the reporting database's CatchUpSubscriber."""
+
+    def __init__(self, service: str, apply, create_schema=None):
+        self.service = service
+        self.apply = apply
+        self.create_schema = create_schema
+
+    def setup(self):
+        self.engine = make_engine(settings().database_url(self.service))
+        self.subscriber = CatchUpSubscriber(self.engine, self.apply)
+        self.subscriber.create_schema()
+        if self.create_schema is not None:
+            self.create_schema(self.engine)
+
+    def get_dependency(self, worker_ctx):
+        return self.subscriber

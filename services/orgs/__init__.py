@@ -1,0 +1,1 @@
+"""The community organization register (องค์กรชุมชน): the write side for indicator 3."""

@@ -1,0 +1,1 @@
+"""Reporting: the seven indicators, projected from the three sources' event logs."""

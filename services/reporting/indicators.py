@@ -1,0 +1,29 @@
+"""The network's seven indicators (ตัวชี้วัด) and their national targets (MISSION.md)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Indicator:
+    number: int
+    key: str
+    source: str
+    target: int
+    name_th: str
+    name_en: str
+
+
+INDICATORS = (
+    Indicator(1, "online_workers", "people", 80, "ผู้ปฏิบัติการชุมชนออนไลน์", "Online community workers"),
+    Indicator(2, "campaign_issues", "knowledge", 100, "ประเด็นรณรงค์สาธารณะระดับจังหวัด", "Province-based public campaign issues"),
+    Indicator(3, "community_orgs", "orgs", 200_000, "ข้อมูลองค์กรชุมชน", "Community organization records"),
+    Indicator(4, "facilitators", "people", 10_000, "ข้อมูลวิทยากรกระบวนการ", "Process facilitator records"),
+    Indicator(5, "community_leaders", "people", 50_000, "ข้อมูลผู้นำชุมชน", "Community leader records"),
+    Indicator(6, "volunteers", "people", 500_000, "ข้อมูลพลเมืองจิตอาสา", "Volunteer citizen records"),
+    Indicator(7, "knowledge_items", "knowledge", 3_000, "องค์ความรู้/กรณีศึกษา", "Knowledge and case study items"),
+)
+BY_KEY = {i.key: i for i in INDICATORS}
+
+SCOPES = ("nation", "region", "province", "center")
+NATION = "TH"

@@ -1,0 +1,148 @@
+"""The indicator projection: daily deltas per indicator and scope, so any "as of" value is
+one indexed sum. It remembers where each organization counts (`org_places`) so a relocation
+or an archive moves or removes exactly what registration added."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from services import reference
+from services.chassis.database import bulk_insert, is_postgres
+from services.orgs import events as org_events
+
+from .indicators import NATION
+
+metadata = MetaData()
+
+indicator_deltas = Table(
+    "indicator_deltas",
+    metadata,
+    Column("indicator", String(30), primary_key=True),
+    Column("scope", String(10), primary_key=True),
+    Column("code", String(10), primary_key=True),
+    Column("day", String(10), primary_key=True),  # Bangkok calendar date, ISO
+    Column("delta", Integer, nullable=False),
+)
+
+org_places = Table(
+    "org_places",
+    metadata,
+    Column("org", String(36), primary_key=True),
+    Column("center", String(8), nullable=False),
+    Column("province", String(2), nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+BANGKOK_TIME = timezone(timedelta(hours=7))
+PROJECTION_TABLES = (indicator_deltas, org_places)
+
+
+def create_schema(engine: Engine) -> None:
+    metadata.create_all(engine)
+
+
+def bangkok_day(at: str) -> str:
+    moment = datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    return moment.astimezone(BANGKOK_TIME).date().isoformat()
+
+
+@dataclass
+class Place:
+    center: str
+    province: str
+    active: bool = True
+
+    def scopes(self):
+        return (
+            ("nation", NATION), ("region", reference.region_of(self.province)),
+            ("province", self.province), ("center", self.center),
+        )
+
+
+def apply(conn: Connection, source: str, events: list[dict]) -> None:
+    """Project one contiguous run of a source's events (inside the checkpoint's transaction)."""
+    if source == org_events.SOURCE:
+        _apply_orgs(conn, events)
+
+
+def _apply_orgs(conn: Connection, events: list[dict]) -> None:
+    known = _places(conn, {org_events.org_id_of(e["stream"]) for e in events if e["type"] != org_events.REGISTERED})
+    new: dict[str, Place] = {}
+    changed: set[str] = set()
+    deltas: Counter = Counter()
+
+    def count(place: Place, sign: int, day: str) -> None:
+        for scope, code in place.scopes():
+            deltas["community_orgs", scope, code, day] += sign
+
+    for event in events:
+        org, data, day = org_events.org_id_of(event["stream"]), event["data"], bangkok_day(event["at"])
+        if event["type"] == org_events.REGISTERED:
+            new[org] = place = Place(data["center"], data["province"])
+            count(place, +1, day)
+            continue
+        place = new.get(org) or known.get(org)
+        if place is None:
+            continue
+        if event["type"] == org_events.AMENDED and "center" in data and place.active:
+            count(place, -1, day)
+            place.center, place.province = data["center"], data["province"]
+            count(place, +1, day)
+        elif event["type"] == org_events.AMENDED and "center" in data:
+            place.center, place.province = data["center"], data["province"]
+        elif event["type"] == org_events.ARCHIVED and place.active:
+            count(place, -1, day)
+            place.active = False
+        if org not in new:
+            changed.add(org)
+
+    bulk_insert(conn, org_places, [{"org": o, **vars(p)} for o, p in new.items()])
+    for org in changed:
+        conn.execute(org_places.update().where(org_places.c.org == org).values(**vars(known[org])))
+    _add_deltas(conn, deltas)
+
+
+def _places(conn: Connection, orgs: set[str]) -> dict[str, Place]:
+    found: dict[str, Place] = {}
+    ids = list(orgs)
+    for start in range(0, len(ids), 500):
+        rows = conn.execute(select(org_places).where(org_places.c.org.in_(ids[start:start + 500])))
+        found.update({r.org: Place(r.center, r.province, r.active) for r in rows})
+    return found
+
+
+def _add_deltas(conn: Connection, deltas: Counter) -> None:
+    rows = [
+        {"indicator": i, "scope": s, "code": c, "day": d, "delta": n}
+        for (i, s, c, d), n in deltas.items() if n
+    ]
+    if not rows:
+        return
+    dialect = postgresql if is_postgres(conn) else sqlite
+    statement = dialect.insert(indicator_deltas)
+    statement = statement.on_conflict_do_update(
+        index_elements=["indicator", "scope", "code", "day"],
+        set_={"delta": indicator_deltas.c.delta + statement.excluded.delta},
+    )
+    conn.execute(statement, rows)
+
+
+def clear(conn: Connection) -> None:
+    for table in PROJECTION_TABLES:
+        conn.execute(table.delete())
+
+
+def snapshot(conn: Connection) -> dict:
+    """The projection's content in a comparable form: non-zero totals and every place."""
+    totals: Counter = Counter()
+    for r in conn.execute(select(indicator_deltas)):
+        totals[r.indicator, r.scope, r.code, r.day] += r.delta
+    return {
+        "deltas": {k: v for k, v in totals.items() if v},
+        "places": {r.org: (r.center, r.province, bool(r.active)) for r in conn.execute(select(org_places))},
+    }

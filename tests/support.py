@@ -1,0 +1,159 @@
+"""Real infrastructure for tests: throwaway PostgreSQL databases and RabbitMQ vhosts on
+loopback, and a whole Sanphalang system started as real processes."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import requests
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+AMQP = "amqp://guest:guest@127.0.0.1:5672/"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def create_pg_database(name: str) -> str:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def drop_pg_database(name: str) -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def pg_database(prefix: str = "sp_test"):
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    url = create_pg_database(name)
+    try:
+        yield url
+    finally:
+        drop_pg_database(name)
+
+
+@contextmanager
+def rabbit_vhost():
+    """A vhost of its own, so no queue or message of another run can reach this one."""
+    name = f"sp-test-{uuid.uuid4().hex[:10]}"
+    ctl = shutil.which("rabbitmqctl")
+    if ctl is None:
+        yield AMQP
+        return
+    subprocess.run([ctl, "-q", "add_vhost", name], check=True, capture_output=True)
+    subprocess.run([ctl, "-q", "set_permissions", "-p", name, "guest", ".*", ".*", ".*"], check=True, capture_output=True)
+    try:
+        yield f"amqp://guest:guest@127.0.0.1:5672/{name}"
+    finally:
+        subprocess.run([ctl, "-q", "delete_vhost", name], capture_output=True)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class System:
+    """orgs, reporting and the gateway as real processes over a real broker and databases."""
+
+    SERVICES = ("orgs", "reporting", "gateway")
+
+    def __init__(self, workdir: Path, amqp_uri: str, database_urls: dict[str, str], **extra_env):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.workdir = workdir
+        self.env = {
+            **os.environ,
+            "SANPHALANG_AMQP_URI": amqp_uri,
+            "SANPHALANG_VAR": str(workdir / "var"),
+            "SANPHALANG_PORT": str(self.port),
+            "SANPHALANG_HOST": "127.0.0.1",
+            "SANPHALANG_CATCHUP_INTERVAL": "1",
+            "SANPHALANG_RPC_TIMEOUT": "20",
+            **{f"{s.upper()}_DATABASE_URL": url for s, url in database_urls.items()},
+            **extra_env,
+        }
+        self.database_urls = {s: self.env.get(f"{s.upper()}_DATABASE_URL") or
+                              f"sqlite:///{workdir / 'var' / (s + '.sqlite')}" for s in ("orgs", "reporting")}
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def start(self, service: str, **env) -> None:
+        log = open(self.workdir / f"{service}.log", "ab")
+        self.processes[service] = subprocess.Popen(
+            [sys.executable, "-m", "sanphalang", "serve", service],
+            env={**self.env, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        )
+
+    def start_all(self, **env_by_service) -> "System":
+        for service in self.SERVICES:
+            self.start(service, **env_by_service.get(service, {}))
+        self.wait_healthy()
+        return self
+
+    def wait_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.url}/health", timeout=5).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"system not healthy; logs in {self.workdir}")
+
+    def kill(self, service: str, sig=signal.SIGKILL) -> None:
+        process = self.processes.pop(service)
+        process.send_signal(sig)
+        process.wait(30)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.processes.clear()
+
+    def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "sanphalang", *args], env=self.env, cwd=ROOT,
+            capture_output=True, text=True, timeout=timeout,
+        )
+
+    def log(self, service: str) -> str:
+        return (self.workdir / f"{service}.log").read_text(errors="replace")
+
+
+@contextmanager
+def running_system(tmp_path: Path, backend: str, **env_by_service):
+    """A started System on `backend` ("sqlite" or "postgres"), torn down afterwards."""
+    with rabbit_vhost() as amqp, _databases(backend) as urls:
+        system = System(tmp_path, amqp, urls)
+        try:
+            yield system.start_all(**env_by_service)
+        finally:
+            system.stop()
+
+
+@contextmanager
+def _databases(backend: str):
+    if backend == "sqlite":
+        yield {}
+        return
+    with pg_database("sp_orgs") as orgs, pg_database("sp_reporting") as reporting:
+        yield {"orgs": orgs, "reporting": reporting}
