@@ -135,6 +135,16 @@ class System:
             capture_output=True, text=True, timeout=timeout,
         )
 
+    @contextmanager
+    def rpc(self, timeout: float = 30):
+        """A nameko cluster proxy into this system: `with system.rpc() as rpc: rpc.orgs.head()`."""
+        from nameko.standalone.rpc import ClusterRpcProxy
+
+        import services.edge.errors  # noqa: F401
+
+        with ClusterRpcProxy({"AMQP_URI": self.env["SANPHALANG_AMQP_URI"]}, timeout=timeout) as proxy:
+            yield proxy
+
     def log(self, service: str) -> str:
         return (self.workdir / f"{service}.log").read_text(errors="replace")
 

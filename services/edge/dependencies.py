@@ -23,10 +23,15 @@ log = logging.getLogger(__name__)
 
 
 def _fault():
-    """Fault injection for the kill test: SANPHALANG_FAULT=kill_before_publish makes the
-    relay die by SIGKILL after events committed and before it publishes any."""
+    """Fault injection for tests: SANPHALANG_FAULT=kill_before_publish makes the relay die by
+    SIGKILL after events committed and before it publishes any."""
     if os.environ.get("SANPHALANG_FAULT") == "kill_before_publish":
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _relay_disabled() -> bool:
+    """SANPHALANG_FAULT=no_relay: the log fills but nothing is published (delivery tests)."""
+    return os.environ.get("SANPHALANG_FAULT") == "no_relay"
 
 
 class EventLog(DependencyProvider):
@@ -51,7 +56,8 @@ class EventLog(DependencyProvider):
         self._running = True
 
     def start(self):
-        self.container.spawn_managed_thread(self._relay_forever)
+        if not _relay_disabled():
+            self.container.spawn_managed_thread(self._relay_forever)
 
     def stop(self):
         self._running = False

@@ -1,0 +1,67 @@
+"""Bad input gets a clear Thai and English error naming the field, and appends nothing."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from .api import org, register
+
+CASES = {
+    "unknown province": (org(province="99", district=None, subdistrict=None), 422, "province", "unknown_province"),
+    "district not in province": (org(district="1001", subdistrict=None), 422, "district", "district_not_in_province"),
+    "empty name": (org(name="   "), 422, "name", "blank"),
+    "year in the future": (org(founded_year="๒๖๐๐"), 422, "founded_year", "year_in_future"),
+    "a 10,000-character name": (org(name="ก" * 10_000), 422, "name", "too_long"),
+    "control characters": (org(name="กลุ่ม\x00ทดสอบ"), 422, "name", "control_characters"),
+    "center is derived": ({**org(), "center": "P10"}, 422, "center", "read_only"),
+    "unknown type": (org(type="club"), 422, "type", "not_one_of"),
+    "members not a number": (org(members="many"), 422, "members", "not_integer"),
+}
+
+
+def _head(system) -> int:
+    with system.rpc() as rpc:
+        return rpc.orgs.head()["seq"]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_names_the_field_and_appends_nothing(system, case):
+    payload, status, field, code = CASES[case]
+    before = _head(system)
+    response = register(system.url, payload)
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    problem = next(p for p in error["fields"] if p["field"] == field)
+    assert problem["code"] == code
+    assert problem["message"]["th"] and problem["message"]["en"] and problem["message"]["th"] != problem["message"]["en"]
+    assert _head(system) == before
+
+
+def test_a_body_that_is_not_json_is_a_400_naming_the_body(system):
+    before = _head(system)
+    response = requests.post(f"{system.url}/api/v1/orgs", data=b'{"name": "unterminated',
+                             headers={"Content-Type": "application/json"}, timeout=10)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_json"
+    assert response.json()["error"]["fields"][0]["field"] == "_body"
+    assert _head(system) == before
+
+
+def test_a_batch_with_one_bad_row_writes_nothing_and_names_the_row(system):
+    before = _head(system)
+    items = [org(f"กลุ่มที่ {n}") for n in range(1, 11)]
+    items[6]["province"] = "99"
+    response = requests.post(f"{system.url}/api/v1/orgs/batch", json={"items": items, "first_row": 2}, timeout=30)
+    assert response.status_code == 422
+    problems = response.json()["error"]["fields"]
+    assert [(p["row"], p["field"], p["code"]) for p in problems] == [(8, "province", "unknown_province")]
+    assert _head(system) == before
+
+
+def test_the_same_idempotency_key_twice_registers_once(system):
+    before = _head(system)
+    first = register(system.url, org("กลุ่มซ้ำ"), **{"Idempotency-Key": "test-key-1"})
+    second = register(system.url, org("กลุ่มซ้ำ"), **{"Idempotency-Key": "test-key-1"})
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    assert _head(system) == before + 1
