@@ -12,8 +12,13 @@ from .config import RUNNING_SERVICES, SERVICES, settings
 
 def _green() -> None:
     """nameko needs eventlet's monkey-patching before anything opens a socket."""
+    import os
+
     import eventlet
 
+    # psycopg detects gevent's patching, not eventlet's: without this its waits block the
+    # whole process, and a green thread waiting on a lock would stall the one holding it.
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
     eventlet.monkey_patch()
 
 

@@ -5,7 +5,9 @@ import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 from sqlalchemy import Table, create_engine, event, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
@@ -88,6 +90,9 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict]) -> None:
     names = list(rows[0])
     columns = ", ".join(f'"{n}"' for n in names)
     cursor = conn.connection.driver_connection.cursor()
-    with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([row[n] for n in names])
+    try:
+        with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([row[n] for n in names])
+    except psycopg.IntegrityError as error:  # raised by psycopg itself: give callers SQLAlchemy's
+        raise IntegrityError(f"COPY {table.name}", None, error) from error

@@ -78,13 +78,17 @@ class EventStore:
                     )
                 return Appended(outcome, stored, False)
         except IntegrityError as error:
-            raise self._conflict(pending) from error
+            conflict = self._conflict(pending)
+            if conflict is None:
+                raise
+            raise conflict from error
 
     def _insert(self, conn: Connection, pending: list[Pending], actor: dict) -> list[dict]:
         head = conn.execute(
             select(tables.events.c.seq, tables.events.c.hash).order_by(tables.events.c.seq.desc()).limit(1)
         ).first()
         seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+        _check_continuity(conn, pending)
         at = utc_timestamp()
         actor_json = canonical_json(actor).decode()
         rows, stored = [], []
@@ -102,12 +106,12 @@ class EventStore:
         bulk_insert(conn, tables.events, rows)
         return stored
 
-    def _conflict(self, pending: list[Pending]) -> Conflict:
+    def _conflict(self, pending: list[Pending]) -> Conflict | None:
         for item in pending:
             current = self.stream_version(item.stream)
             if current >= item.version:
                 return Conflict(item.stream, current)
-        return Conflict(pending[0].stream if pending else "", -1)
+        return None
 
     @staticmethod
     def _recorded(conn: Connection, key: str) -> dict | None:
@@ -157,7 +161,8 @@ class EventStore:
                 break
             broken = first_break(batch, prev)
             if broken is not None:
-                return {"source": self.source, "events": count, "ok": False, "broken_seq": broken["seq"]}
+                verified = count + batch.index(broken)
+                return {"source": self.source, "events": verified, "ok": False, "broken_seq": broken["seq"]}
             count += len(batch)
             prev, seq = batch[-1]["hash"], batch[-1]["seq"]
         return {"source": self.source, "events": count, "ok": True, "broken_seq": None, "head": prev}
@@ -184,6 +189,22 @@ class EventStore:
                 .values(seq=new)
             )
             return done.rowcount == 1
+
+
+def _check_continuity(conn: Connection, pending: list[Pending]) -> None:
+    """A continuing stream's first new version must follow its current one: a stale version
+    collides in the unique index, a skipped one is caught here. New streams (version 1) cost
+    nothing, so bulk registrations stay one COPY."""
+    first: dict[str, int] = {}
+    for item in pending:
+        first.setdefault(item.stream, item.version)
+    for stream, version in first.items():
+        if version == 1:
+            continue
+        query = select(func.max(tables.events.c.version)).where(tables.events.c.stream == stream)
+        current = conn.execute(query).scalar() or 0
+        if current != version - 1:
+            raise Conflict(stream, current)
 
 
 def _row_columns(event: dict) -> dict:

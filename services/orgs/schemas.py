@@ -17,8 +17,9 @@ READ_ONLY = ("id", "version", "center", "status", "created_at", "updated_at")
 
 
 def common_era(year: int, today: date | None = None) -> int:
-    """A founding year as C.E.: years past 2400 are read as Buddhist Era (พ.ศ. = ค.ศ. + 543)."""
-    year = year - BE_OFFSET if year > 2400 else year
+    """A founding year as C.E. Years from 2343 (B.E. of the earliest C.E. year accepted) are
+    read as Buddhist Era (พ.ศ. = ค.ศ. + 543); no C.E. year that late is valid anyway."""
+    year = year - BE_OFFSET if year >= EARLIEST_CE + BE_OFFSET else year
     today = today or date.today()
     if year > today.year:
         raise ValidationError("year_in_future")

@@ -47,8 +47,7 @@ def create_schema(engine: Engine) -> None:
 
 
 def bangkok_day(at: str) -> str:
-    moment = datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
-    return moment.astimezone(BANGKOK_TIME).date().isoformat()
+    return datetime.fromisoformat(at).astimezone(BANGKOK_TIME).date().isoformat()
 
 
 @dataclass

@@ -250,22 +250,32 @@ def test_definitions_declare_one_events_exchange_per_source(definitions):
 
 
 def test_definitions_bind_a_quorum_queue_for_reporting_to_every_source(definitions):
+    """Reporting's queues carry the names nameko gives its batch handlers
+    (evt-<source>-batch--reporting.on_<source>_batch), or the broker refuses the declaration."""
     quorum = {
         queue["name"]
         for queue in definitions["queues"]
         if queue["durable"] and queue.get("arguments", {}).get("x-queue-type") == "quorum"
     }
-    reporting = {name for name in quorum if name.startswith("reporting")}
-    assert len(reporting) == 1, quorum
-    (queue,) = reporting
-    bound = {
-        binding["source"]
-        for binding in definitions["bindings"]
-        if binding["destination"] == queue
-        and binding["destination_type"] == "queue"
-        and binding["routing_key"] == "batch"
-    }
-    assert bound == {f"{source}.events" for source in SOURCES}
+    expected = {source: f"evt-{source}-batch--reporting.on_{source}_batch" for source in SOURCES}
+    assert set(expected.values()) <= quorum, quorum
+    for source, queue in expected.items():
+        bound = {
+            binding["source"]
+            for binding in definitions["bindings"]
+            if binding["destination"] == queue
+            and binding["destination_type"] == "queue"
+            and binding["routing_key"] == "batch"
+        }
+        assert bound == {f"{source}.events"}, (queue, bound)
+
+
+def test_reporting_handles_the_batches_of_every_running_source():
+    from sanphalang.config import RUNNING_SOURCES
+    from services.reporting.service import ReportingService
+
+    for source in RUNNING_SOURCES:
+        assert callable(getattr(ReportingService, f"on_{source}_batch", None)), source
 
 
 def test_definitions_user_may_use_the_vhost(definitions):

@@ -1,0 +1,93 @@
+"""Bulk registration of organizations through the real batch path on PostgreSQL
+(validate -> store -> relay -> RabbitMQ -> reporting caught up), beside its baselines."""
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import eventlet
+from eventlet.greenpool import GreenPool
+
+from tests.support import System, pg_database, rabbit_vhost
+
+from . import baselines
+from .data import org_rows
+
+CHUNK = 5000
+IN_FLIGHT = 2
+
+
+def _through_sanphalang(rows: list[dict]) -> tuple[float, float]:
+    """(events per second until reporting caught up, seconds until the last append returned)."""
+    with rabbit_vhost() as amqp, pg_database("bench_orgs") as orgs, pg_database("bench_reporting") as reporting:
+        system = System(Path(tempfile.mkdtemp(prefix="sanphalang-bench-")), amqp,
+                        {"orgs": orgs, "reporting": reporting}, SANPHALANG_RPC_TIMEOUT="600")
+        for service in ("orgs", "reporting"):
+            system.start(service)
+        try:
+            with system.rpc(timeout=600) as rpc:
+                _wait_answering(rpc)
+                actor = {"user": "bench", "role": "admin", "center": None, "request": "bench"}
+                chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
+                lanes = [chunks[lane::IN_FLIGHT] for lane in range(IN_FLIGHT)]
+
+                def send(lane):  # one proxy per lane: a proxy serves one caller at a time
+                    with system.rpc(timeout=600) as own:
+                        return [own.orgs.register_batch(chunk, actor, None) for chunk in lane]
+
+                start = time.perf_counter()
+                results = [r for lane in GreenPool(IN_FLIGHT).imap(send, lanes) for r in lane]
+                appended = time.perf_counter() - start
+                assert sum(r["registered"] for r in results) == len(rows)
+                head = rpc.orgs.head()["seq"]
+                while rpc.reporting.positions()["orgs"] < head:
+                    eventlet.sleep(0.05)
+                caught_up = time.perf_counter() - start
+                value = rpc.reporting.indicators("nation")["places"][0]["indicators"][2]["value"]
+                assert value == len(rows), value
+            return len(rows) / caught_up, appended
+        finally:
+            system.stop()
+
+
+def _wait_answering(rpc, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            rpc.orgs.head()
+            rpc.reporting.positions()
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            eventlet.sleep(0.5)
+
+
+def run(count: int) -> dict:
+    rows = org_rows(count)
+    with pg_database("bench_bare") as url:
+        bare = baselines.bare_insert(url, rows)
+    with pg_database("bench_copy") as url:
+        copy = baselines.copy(url, rows)
+    with pg_database("bench_es") as url:
+        es = baselines.eventsourcing_save(url, rows)
+    ours, appended = _through_sanphalang(rows)
+    return {"count": count, "ours": ours, "appended_s": appended, "caught_up_s": count / ours,
+            "bare": bare, "copy": copy, "eventsourcing": es}
+
+
+def report(figures: dict) -> str:
+    ours = figures["ours"]
+    return "\n".join([
+        f"bulk import of {figures['count']:,} organizations, PostgreSQL, end to end (validated, appended, "
+        f"published, projected)",
+        f"  sanphalang batch path:        {ours:>10,.0f} orgs/s  (appends done {figures['appended_s']:.1f} s, "
+        f"reporting caught up {figures['caught_up_s']:.1f} s)",
+        f"  bare SQLAlchemy Core insert:  {figures['bare']:>10,.0f} rows/s",
+        f"  PostgreSQL COPY:              {figures['copy']:>10,.0f} rows/s",
+        f"  eventsourcing 9.5 bulk save:  {figures['eventsourcing']:>10,.0f} aggregates/s",
+        f"  ratio vs bare insert: {ours / figures['bare']:.2f}   (target >= 0.50)",
+        f"  ratio vs eventsourcing: {ours / figures['eventsourcing']:.2f}   (target >= 1.50)",
+        f"  ratio vs COPY: {ours / figures['copy']:.2f}   (target >= 0.25)",
+    ])
