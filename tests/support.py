@@ -71,6 +71,7 @@ class System:
     SERVICES = ("orgs", "reporting", "gateway")
 
     def __init__(self, workdir: Path, amqp_uri: str, database_urls: dict[str, str], **extra_env):
+        self.vhost = amqp_uri.rsplit("/", 1)[1] or "/"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workdir = workdir

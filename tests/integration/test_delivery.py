@@ -2,6 +2,8 @@
 a relay killed between commit and publish, batches duplicated, reordered and dropped."""
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 import requests
 
@@ -100,3 +102,13 @@ def test_replay_rebuilds_the_same_indicators(fresh_system):
 def test_the_health_probe_answers_for_each_service(fresh_system, service):
     result = fresh_system.cli("health", service, timeout=60)
     assert result.returncode == 0 and "ok" in result.stdout
+
+
+def test_batches_flow_through_a_quorum_queue_as_in_production(tmp_path):
+    env = {"reporting": {"SANPHALANG_QUEUE_TYPE": "quorum", "SANPHALANG_CATCHUP_INTERVAL": "3600"}}
+    with running_system(tmp_path, "sqlite", **env) as system:
+        register(system.url, org("กลุ่มคิวโควรัม"))
+        wait_for(lambda: nation_value(system.url) == 1, timeout=10)
+        listed = subprocess.run(["rabbitmqctl", "-q", "list_queues", "-p", system.vhost, "name", "type"],
+                                capture_output=True, text=True, check=True).stdout
+        assert "evt-orgs-batch--reporting.on_orgs_batch\tquorum" in listed
