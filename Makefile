@@ -27,7 +27,7 @@ test: setup
 	$(BIN)/pytest
 
 test-faults: setup
-	$(BIN)/pytest -m faults tests/faults
+	$(BIN)/pytest -m faults tests/faults -v
 
 bench: setup
 	$(BIN)/python -m tests.bench.run

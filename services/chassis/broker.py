@@ -5,8 +5,6 @@ Each source publishes to the durable topic exchange `<source>.events` with routi
 stay plain nameko entrypoints."""
 from __future__ import annotations
 
-import json
-
 from kombu import Connection, Exchange, Producer
 
 BATCH = "batch"
@@ -34,10 +32,11 @@ class BatchPublisher:
             self.exchange(self._producer.channel).declare()
         return self._producer
 
-    def __call__(self, batch: dict) -> None:
+    def __call__(self, body: bytes) -> None:
+        """Publish one batch, already encoded as UTF-8 JSON (see relay.batch_body)."""
         try:
             self._ensure().publish(
-                json.dumps(batch, ensure_ascii=False).encode(),
+                body,
                 routing_key=BATCH,
                 content_type="application/json",
                 content_encoding="utf-8",

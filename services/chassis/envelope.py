@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import datetime, timezone
 
 from marshmallow import Schema, fields, validate
@@ -62,8 +63,14 @@ def first_break(events, prev: str = GENESIS):
     return None
 
 
-def _json(value) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_PLAIN = re.compile(r"[A-Za-z0-9_.:+-]*")
+
+
+def _json(value: str) -> str:
+    """A JSON string literal; identifiers and timestamps need no escaping, so skip the encoder."""
+    if _PLAIN.fullmatch(value):
+        return '"' + value + '"'
+    return json.dumps(value, ensure_ascii=False)
 
 
 def hashed_text(event: dict, actor_json: str, data_json: str) -> str:
@@ -86,3 +93,23 @@ def hashed_text(event: dict, actor_json: str, data_json: str) -> str:
 
 def link(prev: str, text_: str) -> str:
     return hashlib.sha256(prev.encode("ascii") + text_.encode()).hexdigest()
+
+
+def envelope_text(row, source: str) -> str:
+    """The canonical JSON of a stored event, assembled from its row: `actor` and `data` are
+    stored as canonical JSON already, so the relay never parses and re-encodes them."""
+    return (
+        '{"actor":' + row.actor
+        + ',"at":' + _json(row.at)
+        + ',"data":' + row.data
+        + ',"hash":' + _json(row.hash)
+        + ',"id":' + _json(row.id)
+        + ',"prev":' + _json(row.prev)
+        + ',"schema":' + str(row.schema)
+        + ',"seq":' + str(row.seq)
+        + ',"source":' + _json(source)
+        + ',"stream":' + _json(row.stream)
+        + ',"type":' + _json(row.type)
+        + ',"version":' + str(row.version)
+        + "}"
+    )

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import tables
 from .database import bulk_insert, exclusive
-from .envelope import GENESIS, canonical_json, first_break, hashed_text, link, utc_timestamp
+from .envelope import GENESIS, canonical_json, envelope_text, first_break, hashed_text, link, utc_timestamp
 from .errors import Conflict
 
 # Read-model changes of a command, run in its transaction; may return the command's result.
@@ -138,6 +138,14 @@ class EventStore:
         )
         with self.engine.connect() as conn:
             return [self._envelope(row) for row in conn.execute(query)]
+
+    def texts_since(self, seq: int, limit: int) -> list[tuple[int, str]]:
+        """(seq, canonical JSON) of the events after `seq`: what the relay publishes."""
+        query = (
+            select(tables.events).where(tables.events.c.seq > seq).order_by(tables.events.c.seq).limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(row.seq, envelope_text(row, self.source)) for row in conn.execute(query)]
 
     def stream(self, stream: str, until: str | None = None) -> list[dict]:
         """Every event of one stream in order; with `until` (a UTC timestamp), those at or before it."""

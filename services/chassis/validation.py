@@ -12,6 +12,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 from .errors import CommandRejected
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 _CODES_BY_FIELD_KIND = {"invalid": "invalid", "required": "required", "null": "null"}
 
 
@@ -43,7 +44,7 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text_ = unicodedata.normalize("NFC", super()._deserialize(value, attr, data, **kwargs)).strip()
-        if any(unicodedata.category(ch) == "Cc" for ch in text_):
+        if CONTROL.search(text_):
             raise self.make_error("control")
         if not text_ and self.required:
             raise self.make_error("blank")

@@ -2,6 +2,7 @@
 a relay killed between commit and publish, batches duplicated, reordered and dropped."""
 from __future__ import annotations
 
+import json
 import subprocess
 
 import pytest
@@ -48,7 +49,7 @@ def test_duplicated_reordered_and_dropped_batches_end_equal_to_a_replay(backend,
         publish = BatchPublisher(system.env["SANPHALANG_AMQP_URI"], "orgs")
         # batch 2 first (a gap), batch 2 again (a duplicate), batch 1 late, batch 3 never
         for batch in (batches[1], batches[1], batches[0], batches[3]):
-            publish(batch)
+            publish(json.dumps(batch, ensure_ascii=False).encode())
         publish.close()
         wait_for(lambda: _positions(system) == (20, 20), timeout=30)
         assert nation_value(system.url) == 20

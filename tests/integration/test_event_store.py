@@ -2,6 +2,8 @@
 `seq`, optimistic concurrency, idempotency, atomic effects, the hash chain, the outbox relay."""
 from __future__ import annotations
 
+import json
+
 import subprocess
 import sys
 import textwrap
@@ -238,11 +240,11 @@ class Broker:
         self.calls = 0
         self.batches: list[dict] = []
 
-    def __call__(self, batch: dict) -> None:
+    def __call__(self, body: bytes) -> None:
         self.calls += 1
         if self.calls in self.fail_on:
             raise ConnectionError("no confirm")
-        self.batches.append(batch)
+        self.batches.append(json.loads(body))
 
     def seqs(self) -> list[int]:
         return [e["seq"] for b in self.batches for e in b["events"]]

@@ -2,6 +2,8 @@
 backends: whatever the broker does to the batches, the projection ends equal to a replay."""
 from __future__ import annotations
 
+import json
+
 import copy
 import random
 from contextlib import contextmanager
@@ -101,7 +103,7 @@ def active(store: EventStore, **filters) -> int:
 
 def published(store: EventStore, batch_size: int) -> list[dict]:
     batches: list[dict] = []
-    Relay(store, batches.append, batch_size=batch_size).pump()
+    Relay(store, lambda body: batches.append(json.loads(body)), batch_size=batch_size).pump()
     return batches
 
 

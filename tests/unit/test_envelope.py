@@ -172,3 +172,19 @@ def test_envelope_schema_rejects_a_malformed_event(change):
     with pytest.raises(ValidationError) as error:
         EnvelopeSchema().load({**make_event(1, {}), **change})
     assert set(error.value.messages) == set(change)
+
+
+def test_the_relay_text_of_a_stored_row_is_the_canonical_json_of_its_envelope():
+    from types import SimpleNamespace
+
+    from services.chassis.envelope import envelope_text
+
+    event = {"id": "0b4c7a0e-1111-4a4a-9a9a-000000000001", "seq": 7, "stream": "org-x", "version": 2,
+             "type": "OrgAmended", "schema": 1, "at": "2026-11-23T10:00:00.000001Z",
+             "actor": {"user": "สมชาย", "role": "staff", "center": "P50", "request": "r-1"},
+             "data": {"name": "กลุ่ม \"ทอผ้า\"", "members": None}, "prev": "0" * 64, "hash": "f" * 64}
+    row = SimpleNamespace(**{**event, "actor": canonical_json(event["actor"]).decode(),
+                             "data": canonical_json(event["data"]).decode()})
+    text_ = envelope_text(row, "orgs")
+    assert json.loads(text_) == {**event, "source": "orgs"}
+    assert text_.encode() == canonical_json({**event, "source": "orgs"})
