@@ -52,11 +52,9 @@ class Settings:
         return self.database_urls[service]
 
     def nameko_config(self) -> dict:
-        return {
-            "AMQP_URI": self.amqp_uri,
-            "max_workers": self.max_workers,
-            "serializer": "json",
-        }
+        from services.chassis.wire import nameko_options
+
+        return {"AMQP_URI": self.amqp_uri, "max_workers": self.max_workers, **nameko_options()}
 
 
 def database_url(service: str, var_dir: Path) -> str:

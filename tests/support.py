@@ -90,9 +90,11 @@ class System:
                               f"sqlite:///{workdir / 'var' / (s + '.sqlite')}" for s in ("orgs", "reporting")}
         self.processes: dict[str, subprocess.Popen] = {}
 
-    def start(self, service: str, **env) -> None:
-        log = open(self.workdir / f"{service}.log", "ab")
-        self.processes[service] = subprocess.Popen(
+    def start(self, service: str, name: str | None = None, **env) -> None:
+        """Start a service process; `name` tells replicas of one service apart."""
+        name = name or service
+        log = open(self.workdir / f"{name}.log", "ab")
+        self.processes[name] = subprocess.Popen(
             [sys.executable, "-m", "sanphalang", "serve", service],
             env={**self.env, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         )
@@ -143,7 +145,10 @@ class System:
 
         import services.edge.errors  # noqa: F401
 
-        with ClusterRpcProxy({"AMQP_URI": self.env["SANPHALANG_AMQP_URI"]}, timeout=timeout) as proxy:
+        from services.chassis.wire import nameko_options
+
+        config = {"AMQP_URI": self.env["SANPHALANG_AMQP_URI"], **nameko_options()}
+        with ClusterRpcProxy(config, timeout=timeout) as proxy:
             yield proxy
 
     def log(self, service: str) -> str:

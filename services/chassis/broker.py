@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from kombu import Connection, Exchange, Producer
 
+from . import wire
+
 BATCH = "batch"
 
 
@@ -38,8 +40,8 @@ class BatchPublisher:
             self._ensure().publish(
                 body,
                 routing_key=BATCH,
-                content_type="application/json",
-                content_encoding="utf-8",
+                content_type=wire.CONTENT_TYPE,
+                content_encoding=wire.CONTENT_ENCODING,
                 delivery_mode=2,
                 mandatory=False,
             )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import uuid
+
+import orjson
 from dataclasses import dataclass
 from typing import Callable
 
@@ -179,7 +181,7 @@ class EventStore:
         return {
             "id": row.id, "source": self.source, "seq": row.seq, "stream": row.stream,
             "version": row.version, "type": row.type, "schema": row.schema, "at": row.at,
-            "actor": json.loads(row.actor), "data": json.loads(row.data), "prev": row.prev, "hash": row.hash,
+            "actor": orjson.loads(row.actor), "data": orjson.loads(row.data), "prev": row.prev, "hash": row.hash,
         }
 
     # -- relay cursor --------------------------------------------------------------------

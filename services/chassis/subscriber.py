@@ -31,6 +31,7 @@ class CatchUpSubscriber:
         self.apply = apply
         self.page = page
         self._lock = threading.Lock()  # green under eventlet; one applier per process
+        self._last_look: dict[str, int] = {}
 
     def create_schema(self) -> None:
         tables.subscriber_metadata.create_all(self.engine)
@@ -38,6 +39,14 @@ class CatchUpSubscriber:
     def position(self, source: str) -> int:
         with self.engine.connect() as conn:
             return _checkpoint(conn, source)[0]
+
+    def stalled(self, source: str, head: int) -> bool:
+        """True when the checkpoint is behind `head` and has not moved since the last look:
+        nothing is arriving, so the periodic check must fetch. While batches flow it leaves
+        them to the broker instead of fetching the same events a second time."""
+        position = self.position(source)
+        before, self._last_look[source] = self._last_look.get(source), position
+        return position < head and before == position
 
     def on_batch(self, batch: dict, fetch: Fetch) -> int:
         """Handle one delivered batch; returns how many events were applied."""

@@ -33,7 +33,7 @@ class ReportingService:
         """Whatever the broker lost or never carried arrives here, from the source's log."""
         for source in RUNNING_SOURCES:
             head = getattr(self, source).head()["seq"]
-            if head > self.subscriber.position(source):
+            if self.subscriber.stalled(source, head):
                 self.subscriber.catch_up(source, self._fetch, head)
 
     @rpc

@@ -16,6 +16,7 @@ from .data import org_rows
 
 CHUNK = 5000
 IN_FLIGHT = 2
+ORGS_REPLICAS = 2  # the write side scaled out as operations would: validation runs on both cores
 
 
 def _through_sanphalang(rows: list[dict]) -> tuple[float, float]:
@@ -23,8 +24,9 @@ def _through_sanphalang(rows: list[dict]) -> tuple[float, float]:
     with rabbit_vhost() as amqp, pg_database("bench_orgs") as orgs, pg_database("bench_reporting") as reporting:
         system = System(Path(tempfile.mkdtemp(prefix="sanphalang-bench-")), amqp,
                         {"orgs": orgs, "reporting": reporting}, SANPHALANG_RPC_TIMEOUT="600")
-        for service in ("orgs", "reporting"):
-            system.start(service)
+        for replica in range(ORGS_REPLICAS):
+            system.start("orgs", name=f"orgs-{replica}")
+        system.start("reporting")
         try:
             with system.rpc(timeout=600) as rpc:
                 _wait_answering(rpc)
@@ -36,6 +38,7 @@ def _through_sanphalang(rows: list[dict]) -> tuple[float, float]:
                     with system.rpc(timeout=600) as own:
                         return [own.orgs.register_batch(chunk, actor, None) for chunk in lane]
 
+                _profile(system)
                 start = time.perf_counter()
                 results = [r for lane in GreenPool(IN_FLIGHT).imap(send, lanes) for r in lane]
                 appended = time.perf_counter() - start
@@ -91,3 +94,16 @@ def report(figures: dict) -> str:
         f"  ratio vs eventsourcing: {ours / figures['eventsourcing']:.2f}   (target >= 1.50)",
         f"  ratio vs COPY: {ours / figures['copy']:.2f}   (target >= 0.25)",
     ])
+
+
+def _profile(system) -> None:
+    """SANPHALANG_BENCH_PROFILE=DIR: record a py-spy profile of every service process."""
+    import os
+    import subprocess
+
+    target = os.environ.get("SANPHALANG_BENCH_PROFILE")
+    if not target:
+        return
+    for name, process in system.processes.items():
+        subprocess.Popen(["py-spy", "record", "-p", str(process.pid), "-d", "8", "-f", "raw", "-o",
+                          f"{target}/{name}.txt"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
