@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
+import orjson
+
 from .database import try_exclusive
 from .store import EventStore
 
@@ -17,12 +19,12 @@ def batch_message(source: str, events: list[dict]) -> dict:
     return {"source": source, "first": events[0]["seq"], "last": events[-1]["seq"], "events": events}
 
 
-def batch_body(source: str, texts: list[tuple[int, str]]) -> bytes:
+def batch_body(source: str, texts: list[tuple[int, bytes]]) -> bytes:
     """The UTF-8 JSON of batch_message(), built from events already in canonical JSON."""
-    return (
-        '{"events":[' + ",".join(text for _, text in texts) + ']'
-        + f',"first":{texts[0][0]},"last":{texts[-1][0]},"source":"{source}"}}'
-    ).encode()
+    return orjson.dumps({
+        "events": [orjson.Fragment(text) for _, text in texts],
+        "first": texts[0][0], "last": texts[-1][0], "source": source,
+    })
 
 
 class Relay:

@@ -4,7 +4,6 @@ transaction. The log is the outbox: the relay publishes from it."""
 from __future__ import annotations
 
 import json
-import uuid
 
 import orjson
 from dataclasses import dataclass
@@ -16,7 +15,9 @@ from sqlalchemy.exc import IntegrityError
 
 from . import tables
 from .database import bulk_insert, exclusive
-from .envelope import GENESIS, canonical_json, envelope_text, first_break, hashed_text, link, utc_timestamp
+from .envelope import (
+    GENESIS, STORED_COLUMNS, canonical_json, envelope_text, first_break, hashed_text, link, new_ids, utc_timestamp,
+)
 from .errors import Conflict
 
 # Read-model changes of a command, run in its transaction; may return the command's result.
@@ -92,18 +93,22 @@ class EventStore:
         seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
         _check_continuity(conn, pending)
         at = utc_timestamp()
-        actor_json = canonical_json(actor).decode()
+        actor_json = canonical_json(actor)
+        actor_text = actor_json.decode()
         rows, stored = [], []
-        for item in pending:
+        for item, event_id in zip(pending, new_ids(len(pending))):
             seq += 1
-            data_json = canonical_json(item.data).decode()
+            data_json = canonical_json(item.data)
             event = {
-                "id": str(uuid.uuid4()), "source": self.source, "seq": seq, "stream": item.stream,
-                "version": item.version, "type": item.type, "schema": item.schema, "at": at,
+                "id": event_id, "source": self.source, "seq": seq, "stream": item.stream,
+                "version": item.version, "type": item.type, "schema": item.schema, "at": at, "prev": prev,
             }
-            event["prev"] = prev
             event["hash"] = prev = link(prev, hashed_text(event, actor_json, data_json))
-            rows.append({**_row_columns(event), "actor": actor_json, "data": data_json})
+            rows.append({
+                "seq": seq, "id": event["id"], "stream": item.stream, "version": item.version, "type": item.type,
+                "schema": item.schema, "at": at, "prev": event["prev"], "hash": prev,
+                "actor": actor_text, "data": data_json.decode(),
+            })
             stored.append({**event, "actor": actor, "data": item.data})
         bulk_insert(conn, tables.events, rows)
         return stored
@@ -141,13 +146,12 @@ class EventStore:
         with self.engine.connect() as conn:
             return [self._envelope(row) for row in conn.execute(query)]
 
-    def texts_since(self, seq: int, limit: int) -> list[tuple[int, str]]:
+    def texts_since(self, seq: int, limit: int) -> list[tuple[int, bytes]]:
         """(seq, canonical JSON) of the events after `seq`: what the relay publishes."""
-        query = (
-            select(tables.events).where(tables.events.c.seq > seq).order_by(tables.events.c.seq).limit(limit)
-        )
+        columns = [tables.events.c[name] for name in STORED_COLUMNS]
+        query = select(*columns).where(tables.events.c.seq > seq).order_by(tables.events.c.seq).limit(limit)
         with self.engine.connect() as conn:
-            return [(row.seq, envelope_text(row, self.source)) for row in conn.execute(query)]
+            return [(row[0], envelope_text(row, self.source)) for row in conn.execute(query).tuples()]
 
     def stream(self, stream: str, until: str | None = None) -> list[dict]:
         """Every event of one stream in order; with `until` (a UTC timestamp), those at or before it."""
@@ -217,5 +221,3 @@ def _check_continuity(conn: Connection, pending: list[Pending]) -> None:
             raise Conflict(stream, current)
 
 
-def _row_columns(event: dict) -> dict:
-    return {k: event[k] for k in ("seq", "id", "stream", "version", "type", "schema", "at", "prev", "hash")}

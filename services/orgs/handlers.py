@@ -2,6 +2,7 @@
 the read model. The nameko service only parses, calls one of these, and returns."""
 from __future__ import annotations
 
+from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
@@ -46,14 +47,7 @@ def register_batch(
         return seen
     if not isinstance(payloads, list) or len(payloads) > BATCH_MAX:
         raise rejected("_schema", "too_many", max=BATCH_MAX)
-    pending, problems = [], []
-    for row, payload in enumerate(payloads, start=first_row):
-        try:
-            pending.append(domain.register(load(_registration, payload, row=row), row=row))
-        except CommandRejected as error:
-            problems.extend(error.problems)
-    if problems:
-        raise CommandRejected(problems)
+    pending = _decide_registrations(payloads, first_row)
 
     def effects(conn: Connection, stored: list[dict]) -> dict:
         readmodel.project(conn, stored)
@@ -64,6 +58,25 @@ def register_batch(
         }
 
     return store.append(pending, actor, key, effects=effects).result
+
+
+def _decide_registrations(payloads: list, first_row: int) -> list:
+    """One marshmallow call for the whole batch; only when it fails, row by row, so that
+    every problem of every row is reported at once."""
+    try:
+        loaded = _registration.load(payloads, many=True)
+        return [domain.register(fields, row=row) for row, fields in enumerate(loaded, start=first_row)]
+    except (ValidationError, CommandRejected):
+        pass
+    pending, problems = [], []
+    for row, payload in enumerate(payloads, start=first_row):
+        try:
+            pending.append(domain.register(load(_registration, payload, row=row), row=row))
+        except CommandRejected as error:
+            problems.extend(error.problems)
+    if problems:
+        raise CommandRejected(problems)
+    return pending
 
 
 def _current(store: EventStore, org_id: str, expected_version: int | None) -> domain.Organization:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, select, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from services import reference
@@ -46,6 +47,7 @@ def create_schema(engine: Engine) -> None:
     metadata.create_all(engine)
 
 
+@lru_cache(maxsize=4096)  # every event of one command shares its `at`
 def bangkok_day(at: str) -> str:
     return datetime.fromisoformat(at).astimezone(BANGKOK_TIME).date().isoformat()
 
@@ -100,7 +102,8 @@ def _apply_orgs(conn: Connection, events: list[dict]) -> None:
         if org not in new:
             changed.add(org)
 
-    bulk_insert(conn, org_places, [{"org": o, **vars(p)} for o, p in new.items()])
+    bulk_insert(conn, org_places, [
+        {"org": o, "center": p.center, "province": p.province, "active": p.active} for o, p in new.items()])
     for org in changed:
         conn.execute(org_places.update().where(org_places.c.org == org).values(**vars(known[org])))
     _add_deltas(conn, deltas)
@@ -115,20 +118,31 @@ def _places(conn: Connection, orgs: set[str]) -> dict[str, Place]:
     return found
 
 
+_UPSERT_DELTAS_PG = text("""
+    INSERT INTO indicator_deltas (indicator, scope, code, day, delta)
+    SELECT * FROM unnest(CAST(:indicator AS text[]), CAST(:scope AS text[]), CAST(:code AS text[]),
+                         CAST(:day AS text[]), CAST(:delta AS integer[]))
+    ON CONFLICT (indicator, scope, code, day) DO UPDATE SET delta = indicator_deltas.delta + EXCLUDED.delta
+""")
+
+
 def _add_deltas(conn: Connection, deltas: Counter) -> None:
-    rows = [
-        {"indicator": i, "scope": s, "code": c, "day": d, "delta": n}
-        for (i, s, c, d), n in deltas.items() if n
-    ]
-    if not rows:
+    """Add each delta to its row: on PostgreSQL one statement over arrays (compiled once,
+    whatever the number of keys), elsewhere an executemany of one cached upsert."""
+    keys = [(key, n) for key, n in deltas.items() if n]
+    if not keys:
         return
-    dialect = postgresql if is_postgres(conn) else sqlite
-    statement = dialect.insert(indicator_deltas)
+    if is_postgres(conn):
+        columns = list(zip(*[(*key, n) for key, n in keys]))
+        conn.execute(_UPSERT_DELTAS_PG, dict(zip(("indicator", "scope", "code", "day", "delta"), map(list, columns))))
+        return
+    statement = sqlite.insert(indicator_deltas)
     statement = statement.on_conflict_do_update(
         index_elements=["indicator", "scope", "code", "day"],
         set_={"delta": indicator_deltas.c.delta + statement.excluded.delta},
     )
-    conn.execute(statement, rows)
+    conn.execute(statement, [
+        {"indicator": i, "scope": s, "code": c, "day": d, "delta": n} for (i, s, c, d), n in keys])
 
 
 def clear(conn: Connection) -> None:

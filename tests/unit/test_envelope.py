@@ -86,8 +86,8 @@ def test_canonical_json_is_stable_under_key_order():
 @pytest.mark.parametrize("actor", ACTORS)
 def test_hashed_text_equals_canonical_json_of_hashed_fields(data, actor):
     event = make_event(12345, data, actor, version=7, schema=2, stream="org-ชื่อ")
-    expected = canonical_json({name: event[name] for name in HASHED_FIELDS}).decode()
-    text = hashed_text(event, canonical_json(actor).decode(), canonical_json(data).decode())
+    expected = canonical_json({name: event[name] for name in HASHED_FIELDS})
+    text = hashed_text(event, canonical_json(actor), canonical_json(data))
     assert text == expected
     assert link(GENESIS, text) == chain_hash(GENESIS, event) == event["hash"]
 
@@ -175,16 +175,25 @@ def test_envelope_schema_rejects_a_malformed_event(change):
 
 
 def test_the_relay_text_of_a_stored_row_is_the_canonical_json_of_its_envelope():
-    from types import SimpleNamespace
-
     from services.chassis.envelope import envelope_text
 
     event = {"id": "0b4c7a0e-1111-4a4a-9a9a-000000000001", "seq": 7, "stream": "org-x", "version": 2,
              "type": "OrgAmended", "schema": 1, "at": "2026-11-23T10:00:00.000001Z",
              "actor": {"user": "สมชาย", "role": "staff", "center": "P50", "request": "r-1"},
              "data": {"name": "กลุ่ม \"ทอผ้า\"", "members": None}, "prev": "0" * 64, "hash": "f" * 64}
-    row = SimpleNamespace(**{**event, "actor": canonical_json(event["actor"]).decode(),
-                             "data": canonical_json(event["data"]).decode()})
-    text_ = envelope_text(row, "orgs")
+    from services.chassis.envelope import STORED_COLUMNS
+
+    stored = {**event, "actor": canonical_json(event["actor"]).decode(), "data": canonical_json(event["data"]).decode()}
+    text_ = envelope_text(tuple(stored[name] for name in STORED_COLUMNS), "orgs")
     assert json.loads(text_) == {**event, "source": "orgs"}
-    assert text_.encode() == canonical_json({**event, "source": "orgs"})
+    assert text_ == canonical_json({**event, "source": "orgs"})
+
+
+def test_new_ids_are_distinct_version_4_uuids():
+    from services.chassis.envelope import new_ids
+
+    ids = new_ids(500)
+    assert len(set(ids)) == 500
+    for text_ in ids[:50]:
+        parsed = uuid.UUID(text_)
+        assert str(parsed) == text_ and parsed.version == 4 and parsed.variant == uuid.RFC_4122
