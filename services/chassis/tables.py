@@ -9,12 +9,12 @@ events = Table(
     "events",
     log_metadata,
     Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
-    Column("id", String(36), nullable=False, unique=True),
+    Column("id", String(36), nullable=False),  # a random UUID; no index to maintain on every append
     Column("stream", String(80), nullable=False),
     Column("version", Integer, nullable=False),
     Column("type", String(80), nullable=False),
     Column("schema", Integer, nullable=False),
-    Column("at", String(27), nullable=False, index=True),
+    Column("at", String(27), nullable=False),
     Column("actor", Text, nullable=False),  # canonical JSON
     Column("data", Text, nullable=False),  # canonical JSON
     Column("prev", String(64), nullable=False),

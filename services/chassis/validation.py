@@ -12,6 +12,8 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 from .errors import CommandRejected
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_SEPARATORS = re.compile(r"[\s,]")
+_DIGITS = re.compile(r"[+-]?\d{1,12}")
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 _CODES_BY_FIELD_KIND = {"invalid": "invalid", "required": "required", "null": "null"}
 
@@ -60,13 +62,15 @@ class WholeNumber(fields.Integer):
         super().__init__(strict=False, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
+        if type(value) is int:  # the common case, and bool (an int subclass) is not it
+            return value
         if isinstance(value, bool):
             raise self.make_error("invalid")
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid")
         if isinstance(value, str):
-            value = re.sub(r"[\s,]", "", to_arabic_digits(value))
-            if not re.fullmatch(r"[+-]?\d{1,12}", value):
+            value = _SEPARATORS.sub("", to_arabic_digits(value))
+            if not _DIGITS.fullmatch(value):
                 raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
 

@@ -6,6 +6,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from services.chassis.envelope import new_ids
 from services.chassis.errors import CommandRejected, Conflict, NotFound, rejected
 from services.chassis.store import EventStore
 from services.chassis.validation import load
@@ -65,7 +66,8 @@ def _decide_registrations(payloads: list, first_row: int) -> list:
     every problem of every row is reported at once."""
     try:
         loaded = _registration.load(payloads, many=True)
-        return [domain.register(fields, row=row) for row, fields in enumerate(loaded, start=first_row)]
+        ids = new_ids(len(loaded))
+        return [domain.register(fields, ids[n], row=first_row + n) for n, fields in enumerate(loaded)]
     except (ValidationError, CommandRejected):
         pass
     pending, problems = [], []
