@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from datetime import datetime, timezone
 
 import orjson
@@ -39,14 +40,18 @@ class EnvelopeSchema(Schema):
 
 
 def new_ids(count: int) -> list[str]:
-    """`count` random (version 4) UUIDs as text, from one read of the OS's random source:
-    uuid.uuid4() costs several microseconds each, which a bulk append of 5,000 feels."""
-    pool = bytearray(os.urandom(16 * count))
+    """`count` new time-ordered UUIDs (version 7, RFC 9562) as text: a millisecond timestamp,
+    a counter within the batch, then random bits. Ids that grow with time keep the B-tree
+    indexes they key (streams, organizations, projections) appending at their right edge
+    instead of splitting random pages, and one read of the OS's random source serves a whole
+    bulk append."""
+    now_ms = time.time_ns() // 1_000_000
+    pool = os.urandom(8 * count)
     ids = []
-    for start in range(0, 16 * count, 16):
-        pool[start + 6] = pool[start + 6] & 0x0F | 0x40  # version 4
-        pool[start + 8] = pool[start + 8] & 0x3F | 0x80  # RFC 4122 variant
-        h = pool[start:start + 16].hex()
+    for n in range(count):
+        ms, counter = now_ms + n // 4096, n % 4096
+        tail = int.from_bytes(pool[8 * n:8 * n + 8], "big") & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+        h = f"{ms:012x}7{counter:03x}{tail:016x}"
         ids.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
     return ids
 

@@ -2,10 +2,10 @@
 Python. Decisions return the events to append; `apply` evolves state from any event."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field, replace
 
 from services import reference
+from services.chassis.envelope import new_ids
 from services.chassis.errors import Archived, CommandRejected
 from services.chassis.store import Pending
 
@@ -36,7 +36,7 @@ def locate(values: dict, row: int | None = None) -> str:
 
 def register(fields_: dict, org_id: str | None = None, row: int | None = None) -> Pending:
     """A new organization from validated fields (see schemas.OrgRegistration)."""
-    org_id = org_id or str(uuid.uuid4())
+    org_id = org_id or new_ids(1)[0]
     data = {name: fields_.get(name) for name in FIELDS}
     data["center"] = locate(data, row)
     return Pending(stream=ev.stream_of(org_id), version=1, type=ev.REGISTERED, data=data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from marshmallow import ValidationError, fields, pre_load
+from marshmallow import ValidationError, fields
 
 from services.chassis.validation import StrictSchema, Text, WholeNumber, between, coded, max_length, one_of
 
@@ -50,12 +50,14 @@ class OrgFields(StrictSchema):
     )
     members = WholeNumber(load_default=None, allow_none=True, validate=between(0, 1_000_000))
 
-    @pre_load
-    def _refuse_read_only(self, data, **_):
-        given = [name for name in READ_ONLY if isinstance(data, dict) and name in data]
-        if given:
-            raise ValidationError({name: ["read_only"] for name in given})
-        return data
+    def handle_error(self, error: ValidationError, data, *, many: bool, **kwargs):
+        """A system-set field sent by the caller is read-only, not unknown (checked only on
+        failure, so valid input pays nothing for it)."""
+        for problems in error.messages.values() if many else [error.messages]:
+            for name in READ_ONLY:
+                if isinstance(problems, dict) and problems.get(name) == ["unknown_field"]:
+                    problems[name] = ["read_only"]
+        raise error
 
 
 class OrgRegistration(OrgFields):

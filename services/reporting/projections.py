@@ -75,29 +75,24 @@ def _apply_orgs(conn: Connection, events: list[dict]) -> None:
     known = _places(conn, {org_events.org_id_of(e["stream"]) for e in events if e["type"] != org_events.REGISTERED})
     new: dict[str, Place] = {}
     changed: set[str] = set()
-    deltas: Counter = Counter()
-
-    def count(place: Place, sign: int, day: str) -> None:
-        for scope, code in place.scopes():
-            deltas["community_orgs", scope, code, day] += sign
+    moves: Counter = Counter()  # (center, province, day) -> organizations in or out
 
     for event in events:
         org, data, day = org_events.org_id_of(event["stream"]), event["data"], bangkok_day(event["at"])
         if event["type"] == org_events.REGISTERED:
-            new[org] = place = Place(data["center"], data["province"])
-            count(place, +1, day)
+            new[org] = Place(data["center"], data["province"])
+            moves[data["center"], data["province"], day] += 1
             continue
         place = new.get(org) or known.get(org)
         if place is None:
             continue
-        if event["type"] == org_events.AMENDED and "center" in data and place.active:
-            count(place, -1, day)
-            place.center, place.province = data["center"], data["province"]
-            count(place, +1, day)
-        elif event["type"] == org_events.AMENDED and "center" in data:
+        if event["type"] == org_events.AMENDED and "center" in data:
+            if place.active:
+                moves[place.center, place.province, day] -= 1
+                moves[data["center"], data["province"], day] += 1
             place.center, place.province = data["center"], data["province"]
         elif event["type"] == org_events.ARCHIVED and place.active:
-            count(place, -1, day)
+            moves[place.center, place.province, day] -= 1
             place.active = False
         if org not in new:
             changed.add(org)
@@ -106,7 +101,16 @@ def _apply_orgs(conn: Connection, events: list[dict]) -> None:
         {"org": o, "center": p.center, "province": p.province, "active": p.active} for o, p in new.items()])
     for org in changed:
         conn.execute(org_places.update().where(org_places.c.org == org).values(**vars(known[org])))
-    _add_deltas(conn, deltas)
+    _add_deltas(conn, _by_scope("community_orgs", moves))
+
+
+def _by_scope(indicator: str, moves: Counter) -> Counter:
+    """Spread per-place counts over every scope that contains the place."""
+    deltas: Counter = Counter()
+    for (center, province, day), n in moves.items():
+        for scope, code in Place(center, province).scopes():
+            deltas[indicator, scope, code, day] += n
+    return deltas
 
 
 def _places(conn: Connection, orgs: set[str]) -> dict[str, Place]:

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import time
-import uuid
 
 from sqlalchemy import text
 
 from services.chassis.database import make_engine
+from services.chassis.envelope import new_ids
 from services.orgs import readmodel
 from services.orgs.domain import register
 
@@ -15,9 +15,9 @@ def _table_rows(rows: list[dict]) -> list[dict]:
     """The rows as the register stores them (C.E. year, derived center), so every baseline
     writes exactly what ours writes to its read model."""
     out = []
-    for row in rows:
+    for row, org_id in zip(rows, new_ids(len(rows))):  # the same time-ordered ids ours get
         data = register({**row, "founded_year": row["founded_year"] - 543}).data
-        out.append({"id": str(uuid.uuid4()), "version": 1, "status": "active", **data,
+        out.append({"id": org_id, "version": 1, "status": "active", **data,
                     "created_at": "2026-01-01T00:00:00.000000Z", "updated_at": "2026-01-01T00:00:00.000000Z"})
     return out
 

@@ -25,7 +25,9 @@ def _through_sanphalang(rows: list[dict]) -> tuple[float, float]:
         system = System(Path(tempfile.mkdtemp(prefix="sanphalang-bench-")), amqp,
                         {"orgs": orgs, "reporting": reporting}, SANPHALANG_RPC_TIMEOUT="600")
         for replica in range(ORGS_REPLICAS):
-            system.start("orgs", name=f"orgs-{replica}")
+            # one batch at a time per replica: with nameko's prefetch of max_workers, one
+            # replica could otherwise take both batches in flight and leave the other idle
+            system.start("orgs", name=f"orgs-{replica}", SANPHALANG_MAX_WORKERS="1")
         system.start("reporting")
         try:
             with system.rpc(timeout=600) as rpc:
@@ -105,5 +107,5 @@ def _profile(system) -> None:
     if not target:
         return
     for name, process in system.processes.items():
-        subprocess.Popen(["py-spy", "record", "-p", str(process.pid), "-d", "8", "-f", "raw", "-o",
+        subprocess.Popen(["py-spy", "record", "-p", str(process.pid), "-d", "12", "-f", "raw", "-o",
                           f"{target}/{name}.txt"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

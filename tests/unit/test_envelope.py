@@ -189,11 +189,18 @@ def test_the_relay_text_of_a_stored_row_is_the_canonical_json_of_its_envelope():
     assert text_ == canonical_json({**event, "source": "orgs"})
 
 
-def test_new_ids_are_distinct_version_4_uuids():
+def test_new_ids_are_distinct_time_ordered_version_7_uuids():
+    import time
+
     from services.chassis.envelope import new_ids
 
-    ids = new_ids(500)
-    assert len(set(ids)) == 500
-    for text_ in ids[:50]:
+    before_ms = time.time_ns() // 1_000_000
+    ids = new_ids(10_000)
+    assert len(set(ids)) == 10_000
+    assert ids == sorted(ids), "ids of one batch grow"
+    for text_ in ids[::500]:
         parsed = uuid.UUID(text_)
-        assert str(parsed) == text_ and parsed.version == 4 and parsed.variant == uuid.RFC_4122
+        assert str(parsed) == text_ and parsed.version == 7 and parsed.variant == uuid.RFC_4122
+        assert 0 <= (parsed.int >> 80) - before_ms < 1_000  # the leading 48 bits are Unix milliseconds
+    time.sleep(0.005)  # the batch ran 2 ms ahead of the clock (4,096 ids a millisecond)
+    assert new_ids(1)[0] > ids[-1]
