@@ -42,6 +42,8 @@ def create_app(pool: RpcPool | None = None) -> Flask:
 
     api.register_blueprint(orgs.blp, url_prefix="/api/v1/orgs")
     api.register_blueprint(indicators.blp, url_prefix="/api/v1/indicators")
+    from .api import spreadsheets
+    api.register_blueprint(spreadsheets.blp, url_prefix="/api/v1/orgs")
 
     @app.before_request
     def _request_id():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify
+from flask import current_app, jsonify
 from marshmallow import Schema, ValidationError, fields
 from nameko.exceptions import RpcTimeout
 from werkzeug.exceptions import HTTPException
@@ -16,8 +16,9 @@ from services.chassis.validation import problems_from
 log = logging.getLogger(__name__)
 
 STATUS = {CommandRejected: 422, Conflict: 409, NotFound: 404, Archived: 409}
-HTTP_CODES = {400: "invalid", 404: "not_found", 405: "method_not_allowed", 413: "too_long",
+HTTP_CODES = {400: "invalid", 404: "not_found", 405: "method_not_allowed",
               415: "unsupported_media_type", 428: "precondition_required"}
+# 413 is answered with file_too_large and the limit, below
 
 
 class FieldErrorSchema(Schema):
@@ -68,6 +69,8 @@ def from_http_exception(error: HTTPException):
         response = jsonify({"error": CommandRejected(problems).to_dict()})
         response.status_code = 422
         return response
+    if error.code == 413:
+        return body("file_too_large", 413, max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
     return body(HTTP_CODES.get(error.code, "invalid"), error.code or 500)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from pathlib import Path
 
 import click
 
@@ -124,3 +125,53 @@ def health(service: str) -> None:
             ok = bool(getattr(rpc, service).health().get("database"))
     click.echo("ok" if ok else "unhealthy")
     sys.exit(0 if ok else 1)
+
+
+@main.command()
+@click.option("--orgs", "count", type=click.IntRange(min=1), required=True, help="How many organizations.")
+@click.option("--seed", type=int, default=2559, show_default=True, help="The same seed makes the same rows.")
+def demo(count: int, seed: int) -> None:
+    """Register realistic demo organizations through the running system."""
+    from .demo import register_command
+
+    with _rpc() as rpc:
+        register_command(rpc.orgs, count, seed)
+
+
+@main.group(name="import")
+def import_() -> None:
+    """Import a spreadsheet (.xlsx or .csv) into a register."""
+
+
+@import_.command(name="orgs")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and count; write nothing.")
+@click.option("--accept-valid-rows", is_flag=True, help="Import the valid rows even if some are rejected.")
+@click.option("--sheet", help="The workbook sheet to read (default: the template's, else the first).")
+def import_orgs(file: Path, dry_run: bool, accept_valid_rows: bool, sheet: str | None) -> None:
+    """Register or update organizations from FILE; all rows or none unless --accept-valid-rows."""
+    from .spreadsheets import import_command
+
+    with _rpc() as rpc:
+        ok = import_command(rpc.orgs, file, dry_run=dry_run, accept_valid=accept_valid_rows, sheet=sheet)
+    sys.exit(0 if ok else 1)
+
+
+@main.group(name="export")
+def export() -> None:
+    """Export a register to a spreadsheet."""
+
+
+@export.command(name="orgs")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--center", help="Coordination center code, e.g. P50.")
+@click.option("--province", help="Province code.")
+@click.option("--type", "type_", help="Organization type code.")
+@click.option("--q", help="Part of the name.")
+def export_orgs(file: Path, center: str | None, province: str | None, type_: str | None, q: str | None) -> None:
+    """Write the organizations the filters select to FILE (.xlsx or .csv)."""
+    from .spreadsheets import export_command
+
+    filters = {k: v for k, v in {"center": center, "province": province, "type": type_, "q": q}.items() if v}
+    with _rpc() as rpc:
+        export_command(rpc.orgs, file, filters)

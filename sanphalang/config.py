@@ -14,7 +14,7 @@ SERVICES = ("orgs", "people", "knowledge", "reporting", "gateway")
 # Services that run today; people and knowledge join with their issues.
 RUNNING_SERVICES = ("orgs", "reporting", "gateway")
 RUNNING_SOURCES = tuple(s for s in SOURCES if s in RUNNING_SERVICES)
-DATABASE_SERVICES = ("orgs", "people", "knowledge", "reporting")
+DATABASE_SERVICES = ("orgs", "people", "knowledge", "reporting", "gateway")  # the gateway: its import jobs
 
 DEFAULTS = {
     "SANPHALANG_AMQP_URI": "amqp://guest:guest@127.0.0.1:5672/",

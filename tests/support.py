@@ -171,5 +171,5 @@ def _databases(backend: str):
     if backend == "sqlite":
         yield {}
         return
-    with pg_database("sp_orgs") as orgs, pg_database("sp_reporting") as reporting:
-        yield {"orgs": orgs, "reporting": reporting}
+    with pg_database("sp_orgs") as orgs, pg_database("sp_reporting") as reporting, pg_database("sp_gateway") as gateway:
+        yield {"orgs": orgs, "reporting": reporting, "gateway": gateway}

@@ -8,7 +8,10 @@ from marshmallow import Schema, fields, validate
 
 from services.orgs.handlers import BATCH_MAX
 from services.orgs.readmodel import FILTERS
-from services.orgs.schemas import Organization, OrgChanges, OrgRegistration
+from services.orgs.vocabulary import ORG_TYPES, STATUSES, STRENGTH_LEVELS
+from services.orgs.schemas import (
+    Merge, Organization, OrgChanges, OrgRegistration, OrgRelocation, Reason, StrengthAssessment, Verification,
+)
 
 from . import actor, rpc
 from .etags import expected_version, with_etag
@@ -22,8 +25,10 @@ class OrgQuery(Schema):
     province = fields.String()
     district = fields.String()
     subdistrict = fields.String()
-    type = fields.String()
-    status = fields.String(validate=validate.OneOf(["active", "archived"]))
+    type = fields.String(validate=validate.OneOf(list(ORG_TYPES)))
+    status = fields.String(validate=validate.OneOf(list(STATUSES)))
+    strength = fields.String(validate=validate.OneOf(list(STRENGTH_LEVELS)))
+    verified_since = fields.Date(metadata={"description": "last verified on or after this date"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
@@ -31,6 +36,28 @@ class OrgQuery(Schema):
 class OrgPage(Schema):
     items = fields.List(fields.Nested(Organization))
     total = fields.Integer()
+    total_capped = fields.Boolean()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class DuplicateQuery(Schema):
+    center = fields.String()
+    province = fields.String()
+    district = fields.String()
+    subdistrict = fields.String()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class DuplicateGroup(Schema):
+    subdistrict = fields.String()
+    key = fields.String()
+    orgs = fields.List(fields.Dict())
+
+
+class DuplicatePage(Schema):
+    groups = fields.List(fields.Nested(DuplicateGroup))
     page = fields.Integer()
     per_page = fields.Integer()
 
@@ -45,10 +72,6 @@ class BatchResult(Schema):
     first_seq = fields.Integer(allow_none=True)
     last_seq = fields.Integer(allow_none=True)
     ids = fields.List(fields.String())
-
-
-class ArchiveRequest(Schema):
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
 class HistoryEvent(Schema):
@@ -75,7 +98,7 @@ class Orgs(MethodView):
     @blp.response(200, OrgPage)
     def get(self, query):
         """Search and filter the register"""
-        filters = {k: query[k] for k in (*FILTERS, "q") if query.get(k)}
+        filters = {k: str(query[k]) for k in (*FILTERS, "q") if query.get(k)}
         with rpc() as cluster:
             return cluster.orgs.list(filters, query["page"], query["per_page"])
 
@@ -116,16 +139,54 @@ class Org(MethodView):
             return with_etag(cluster.orgs.amend(str(org_id), changes, version, actor(), _key()))
 
 
-@blp.route("/<uuid:org_id>/archive")
-class OrgArchive(MethodView):
-    @blp.arguments(ArchiveRequest)
+@blp.route("/duplicates")
+class OrgDuplicates(MethodView):
+    @blp.arguments(DuplicateQuery, location="query")
+    @blp.response(200, DuplicatePage)
+    def get(self, query):
+        """Duplicate candidates: the same subdistrict and a similar name, for a person to merge or dismiss"""
+        filters = {k: query[k] for k in ("center", "province", "district", "subdistrict") if query.get(k)}
+        with rpc() as cluster:
+            return cluster.orgs.duplicates(filters, query["page"], query["per_page"])
+
+
+IF_MATCH = {"parameters": [{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}}]}
+
+
+def _command(name: str, schema, summary: str, call):
+    """POST /orgs/{id}/<name>: a command on one organization, with If-Match."""
+
+    @blp.route(f"/<uuid:org_id>/{name}", endpoint=f"Org{name.title()}", methods=["POST"])
+    @blp.arguments(schema)
     @blp.response(200, Organization)
-    @blp.doc(parameters=[{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}}])
-    def post(self, body, org_id):
-        """Archive an organization (it stops counting in the indicators)"""
+    @blp.doc(summary=summary, **IF_MATCH)
+    def endpoint(body, org_id):
         version = expected_version()
         with rpc() as cluster:
-            return with_etag(cluster.orgs.archive(str(org_id), version, actor(), body["reason"], _key()))
+            return with_etag(call(cluster.orgs, str(org_id), body, version))
+
+    endpoint.__name__ = f"org_{name}"
+    return endpoint
+
+
+def _jsonable(body: dict) -> dict:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else str(v) if hasattr(v, "hex") else v) for k, v in body.items()}
+
+
+_command("relocate", OrgRelocation, "Move an organization to a new location (its center follows)",
+         lambda orgs, i, b, v: orgs.relocate(i, b, v, actor(), _key()))
+_command("assess", StrengthAssessment, "Record a strength assessment (level, criteria, date)",
+         lambda orgs, i, b, v: orgs.assess(i, _jsonable(b), v, actor(), _key()))
+_command("verify", Verification, "Mark the record verified as current",
+         lambda orgs, i, b, v: orgs.verify(i, _jsonable(b), v, actor(), _key()))
+_command("archive", Reason, "Archive an organization (it stops counting in the indicators)",
+         lambda orgs, i, b, v: orgs.archive(i, v, actor(), b["reason"], _key()))
+_command("restore", Reason, "Restore an archived organization",
+         lambda orgs, i, b, v: orgs.restore(i, v, actor(), b["reason"], _key()))
+_command("merge", Merge, "Merge a duplicate into this organization (the duplicate keeps its history)",
+         lambda orgs, i, b, v: orgs.merge(i, _jsonable(b), v, actor(), _key()))
+_command("unmerge", Reason, "Undo the merge of this duplicate",
+         lambda orgs, i, b, v: orgs.unmerge(i, v, actor(), _key()))
 
 
 @blp.route("/<uuid:org_id>/history")

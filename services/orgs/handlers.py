@@ -12,32 +12,51 @@ from services.chassis.store import EventStore
 from services.chassis.validation import load
 
 from . import domain, readmodel
-from .schemas import OrgChanges, OrgRegistration
+from . import events as ev
+from .names import normalize
+from .schemas import Merge, OrgChanges, OrgRegistration, OrgRelocation, Reason, StrengthAssessment, Verification
 
 BATCH_MAX = 5000
 _registration = OrgRegistration()
 _changes = OrgChanges()
+_relocation = OrgRelocation()
+_assessment = StrengthAssessment()
+_verification = Verification()
+_reason = Reason()
+_merge = Merge()
 
 
-def _row_after(org_id: str):
+def _rows_after(org_ids: list[str]):
+    """Effects: project the events, then return the first organization as it now stands."""
     def effects(conn: Connection, stored: list[dict]) -> dict:
         readmodel.project(conn, stored)
-        row = conn.execute(select(readmodel.organizations).where(readmodel.organizations.c.id == org_id))
-        return _public(dict(row.mappings().one()))
+        row = conn.execute(select(readmodel.organizations).where(readmodel.organizations.c.id == org_ids[0]))
+        return readmodel.public(dict(row.mappings().one()))
 
     return effects
 
 
-def _public(row: dict) -> dict:
-    return {**row, "founded_year_be": row["founded_year"] + 543 if row.get("founded_year") else None}
+def _run(store: EventStore, key: str | None, decide, actor: dict, org_id: str) -> dict:
+    """The shape of every single-organization command: idempotency, decide, append, result."""
+    if key and (seen := store.recorded(key)) is not None:
+        return seen
+    return store.append(decide(), actor, key, effects=_rows_after([org_id])).result
+
+
+def _current(store: EventStore, org_id: str, expected_version: int | None = None) -> domain.Organization:
+    org = readmodel.load(store.engine, str(org_id))
+    if org is None:
+        raise NotFound(ev.stream_of(str(org_id)))
+    if expected_version is not None and expected_version != org.version:
+        raise Conflict(org.stream, org.version)
+    return org
 
 
 def register(store: EventStore, payload: dict, actor: dict, key: str | None = None) -> dict:
     if key and (seen := store.recorded(key)) is not None:
         return seen
     pending = domain.register(load(_registration, payload))
-    org_id = pending.stream.removeprefix("org-")
-    return store.append([pending], actor, key, effects=_row_after(org_id)).result
+    return store.append([pending], actor, key, effects=_rows_after([ev.org_id_of(pending.stream)])).result
 
 
 def register_batch(
@@ -55,7 +74,7 @@ def register_batch(
         return {
             "registered": len(stored), "first_seq": stored[0]["seq"] if stored else None,
             "last_seq": stored[-1]["seq"] if stored else None,
-            "ids": [p.stream.removeprefix("org-") for p in pending],
+            "ids": [ev.org_id_of(p.stream) for p in pending],
         }
 
     return store.append(pending, actor, key, effects=effects).result
@@ -81,46 +100,146 @@ def _decide_registrations(payloads: list, first_row: int) -> list:
     return pending
 
 
-def _current(store: EventStore, org_id: str, expected_version: int | None) -> domain.Organization:
-    org = readmodel.load(store.engine, org_id)
-    if org is None:
-        raise NotFound(f"org-{org_id}")
-    if expected_version is not None and expected_version != org.version:
-        raise Conflict(org.stream, org.version)
-    return org
+def import_rows(
+    store: EventStore, payloads: list, actor: dict, key: str | None = None, first_row: int = 1,
+    dry_run: bool = False, accept_valid: bool = False,
+) -> dict:
+    """Upsert rows on their natural key (subdistrict + normalized name): new ones register,
+    changed ones amend, identical ones change nothing. Bad rows reject the whole call unless
+    `accept_valid`; a dry run writes nothing and says what would happen."""
+    if key and not dry_run and (seen := store.recorded(key)) is not None:
+        return seen
+    if not isinstance(payloads, list) or len(payloads) > BATCH_MAX:
+        raise rejected("_schema", "too_many", max=BATCH_MAX)
+    good, problems = [], []
+    for row, payload in enumerate(payloads, start=first_row):
+        try:
+            fields_ = load(_registration, payload, row=row)
+            domain.locate(fields_, row)
+            good.append((row, fields_, {k: fields_[k] for k in payload if k in fields_}))
+        except CommandRejected as error:
+            problems.extend(error.problems)
+    if problems and not accept_valid:
+        raise CommandRejected(problems)
+    pending, counts, ids = _decide_imports(store, good)
+    outcome = {**counts, "rejected": problems, "ids": ids}
+    if dry_run or not pending:
+        return outcome
+
+    def effects(conn: Connection, stored: list[dict]) -> dict:
+        readmodel.project(conn, stored)
+        return outcome
+
+    return store.append(pending, actor, key, effects=effects).result
+
+
+def _decide_imports(store: EventStore, rows: list) -> tuple[list, dict, list]:
+    """Blank cells (fields the row does not give) never overwrite what a record has."""
+    existing = readmodel.by_natural_key(store.engine, [(f["subdistrict"], normalize(f["name"])) for _, f, _ in rows])
+    pending, ids, seen = [], [], set()
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    fresh_ids = iter(new_ids(len(rows)))
+    for row, fields_, given in rows:
+        natural = (fields_["subdistrict"], normalize(fields_["name"]))
+        org = existing.get(natural)
+        if natural in seen:  # the same organization twice in one file: the first row wins
+            counts["unchanged"] += 1
+            ids.append(org.id if org else None)
+            continue
+        seen.add(natural)
+        if org is None:
+            registered = domain.register(fields_, next(fresh_ids), row=row)
+            pending.append(registered)
+            ids.append(ev.org_id_of(registered.stream))
+            counts["created"] += 1
+            continue
+        changes = domain.amend(org, given) if org.status == "active" else []  # archived rows stay archived
+        pending += changes
+        ids.append(org.id)
+        counts["updated" if changes else "unchanged"] += 1
+    return pending, counts, ids
 
 
 def amend(store: EventStore, org_id: str, changes: dict, expected_version: int, actor: dict, key: str | None = None) -> dict:
-    if key and (seen := store.recorded(key)) is not None:
-        return seen
-    org = _current(store, org_id, expected_version)
-    pending = domain.amend(org, load(_changes, changes))
-    return store.append(pending, actor, key, effects=_row_after(org_id)).result
+    return _run(store, key, lambda: domain.amend(_current(store, org_id, expected_version), load(_changes, changes)),
+                actor, org_id)
+
+
+def relocate(store: EventStore, org_id: str, location: dict, expected_version: int, actor: dict, key: str | None = None) -> dict:
+    return _run(store, key, lambda: domain.relocate(_current(store, org_id, expected_version), load(_relocation, location)),
+                actor, org_id)
+
+
+def assess(store: EventStore, org_id: str, assessment: dict, expected_version: int, actor: dict, key: str | None = None) -> dict:
+    return _run(store, key, lambda: domain.assess(
+        _current(store, org_id, expected_version), load(_assessment, assessment), actor["user"]), actor, org_id)
+
+
+def verify(store: EventStore, org_id: str, payload: dict, expected_version: int, actor: dict, key: str | None = None) -> dict:
+    return _run(store, key, lambda: domain.verify(
+        _current(store, org_id, expected_version), load(_verification, payload or {})["on"], actor["user"]), actor, org_id)
 
 
 def archive(store: EventStore, org_id: str, expected_version: int, reason: str | None, actor: dict, key: str | None = None) -> dict:
-    if key and (seen := store.recorded(key)) is not None:
-        return seen
-    org = _current(store, org_id, expected_version)
-    pending = domain.archive(org, reason)
-    return store.append(pending, actor, key, effects=_row_after(org_id)).result
+    return _run(store, key, lambda: domain.archive(
+        _current(store, org_id, expected_version), load(_reason, {"reason": reason})["reason"]), actor, org_id)
+
+
+def restore(store: EventStore, org_id: str, expected_version: int, reason: str | None, actor: dict, key: str | None = None) -> dict:
+    return _run(store, key, lambda: domain.restore(
+        _current(store, org_id, expected_version), load(_reason, {"reason": reason})["reason"]), actor, org_id)
+
+
+def merge(store: EventStore, survivor_id: str, payload: dict, expected_version: int, actor: dict, key: str | None = None) -> dict:
+    """Merge `payload.duplicate` into the survivor; both versions are checked."""
+    def decide():
+        request = load(_merge, payload)
+        survivor = _current(store, survivor_id, expected_version)
+        duplicate = _current(store, str(request["duplicate"]), request["duplicate_version"])
+        return domain.merge(survivor, duplicate)
+
+    return _run(store, key, decide, actor, survivor_id)
+
+
+def unmerge(store: EventStore, duplicate_id: str, expected_version: int, actor: dict, key: str | None = None) -> dict:
+    """Undo a merge: the duplicate gets back the status it had before."""
+    def decide():
+        duplicate = _current(store, duplicate_id, expected_version)
+        if duplicate.status != "merged":
+            raise rejected("_schema", "not_merged")
+        merged = [e for e in store.stream(duplicate.stream) if e["type"] == ev.MERGED][-1]
+        survivor = _current(store, merged["data"]["into"])
+        return domain.unmerge(duplicate, survivor, merged["data"]["previous_status"])
+
+    return _run(store, key, decide, actor, duplicate_id)
 
 
 def get(store: EventStore, org_id: str) -> dict:
-    row = readmodel.get(store.engine, org_id)
+    row = readmodel.get(store.engine, str(org_id))
     if row is None:
-        raise NotFound(f"org-{org_id}")
-    return _public(row)
+        raise NotFound(ev.stream_of(str(org_id)))
+    return readmodel.public(row)
 
 
 def history(store: EventStore, org_id: str) -> list[dict]:
-    events = store.stream(f"org-{org_id.removeprefix('org-')}")
+    """The organization's events, and those of every duplicate merged into it, in log order."""
+    events = store.stream(ev.stream_of(str(org_id).removeprefix("org-")))
     if not events:
-        raise NotFound(f"org-{org_id}")
-    return events
+        raise NotFound(ev.stream_of(str(org_id)))
+    absorbed = {e["data"]["duplicate"] for e in events if e["type"] == ev.ABSORBED}
+    for duplicate in sorted(absorbed):
+        events += [e for e in history(store, duplicate) if e["stream"] != events[0]["stream"]]
+    unique = {e["seq"]: e for e in events}
+    return [unique[seq] for seq in sorted(unique)]
 
 
 def search(store: EventStore, filters: dict, page: int, per_page: int) -> dict:
     result = readmodel.search(store.engine, filters, page, per_page)
-    result["items"] = [_public(r) for r in result["items"]]
+    result["items"] = [readmodel.public(r) for r in result["items"]]
     return result
+
+
+def duplicates(store: EventStore, filters: dict, page: int, per_page: int) -> dict:
+    from . import search as search_
+
+    return search_.duplicates(store.engine, filters, page, per_page)

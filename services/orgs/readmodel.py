@@ -2,13 +2,16 @@
 the events that change it, and the queries the service answers from it."""
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+import json
+
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, select, tuple_
 from sqlalchemy.engine import Connection, Engine
 
 from services.chassis.database import bulk_insert
 
 from . import domain
 from . import events as ev
+from .names import normalize
 
 metadata = MetaData()
 
@@ -19,54 +22,110 @@ organizations = Table(
     Column("version", Integer, nullable=False),
     Column("status", String(10), nullable=False, index=True),
     Column("name", String(200), nullable=False),
+    Column("name_en", String(200)),
+    Column("name_key", String(200), nullable=False),  # names.normalize(name): the natural key with subdistrict
     Column("type", String(40), nullable=False, index=True),
     Column("province", String(2), nullable=False, index=True),
     Column("district", String(4), index=True),
     Column("subdistrict", String(6), index=True),
     Column("village_no", Integer),
+    Column("address", String(300)),
     Column("founded_year", Integer),
     Column("members", Integer),
+    Column("areas", Text, nullable=False),  # JSON list of codes
+    Column("contact_person", String(36)),
+    Column("source", String(20)),
     Column("center", String(8), nullable=False, index=True),
+    Column("strength_level", String(20), index=True),
+    Column("strength_criteria", Text),  # JSON list of codes
+    Column("strength_assessed_on", String(10)),
+    Column("strength_assessor", String(100)),
+    Column("verified_on", String(10), index=True),
+    Column("verified_by", String(100)),
+    Column("merged_into", String(36)),
     Column("created_at", String(27), nullable=False),
     Column("updated_at", String(27), nullable=False),
+    Index("ix_organizations_natural_key", "subdistrict", "name_key"),
 )
 
-FILTERS = ("center", "province", "district", "subdistrict", "type", "status")
+FILTERS = ("center", "province", "district", "subdistrict", "type", "status", "strength", "verified_since")
 
 
 def create_schema(engine: Engine) -> None:
     metadata.create_all(engine)
+    from . import search
+
+    search.create_schema(engine)
 
 
 def project(conn: Connection, stored: list[dict]) -> None:
     """Bring the rows up to date with freshly appended events (same transaction)."""
-    new = [e for e in stored if e["type"] == ev.REGISTERED]
-    bulk_insert(conn, organizations, [_new_row(e) for e in new])
+    bulk_insert(conn, organizations, [_new_row(e) for e in stored if e["type"] == ev.REGISTERED])
     for event in stored:
-        if event["type"] == ev.REGISTERED:
-            continue
-        values = {"version": event["version"], "updated_at": event["at"]}
-        if event["type"] == ev.AMENDED:
-            values.update(event["data"])
-        elif event["type"] == ev.ARCHIVED:
-            values["status"] = "archived"
-        conn.execute(
-            organizations.update().where(organizations.c.id == ev.org_id_of(event["stream"])).values(**values)
-        )
+        if event["type"] != ev.REGISTERED:
+            values = {"version": event["version"], "updated_at": event["at"], **_changes(event)}
+            conn.execute(
+                organizations.update().where(organizations.c.id == ev.org_id_of(event["stream"])).values(**values)
+            )
 
 
 def _new_row(event: dict) -> dict:
+    data = event["data"]
     return {
         "id": ev.org_id_of(event["stream"]), "version": event["version"], "status": "active",
-        **event["data"], "created_at": event["at"], "updated_at": event["at"],
+        **data, "areas": json.dumps(data.get("areas") or []), "name_key": normalize(data["name"]),
+        "created_at": event["at"], "updated_at": event["at"],
     }
+
+
+def _changes(event: dict) -> dict:
+    kind, data = event["type"], event["data"]
+    if kind == ev.AMENDED:
+        changes = dict(data)
+        if "areas" in changes:
+            changes["areas"] = json.dumps(changes["areas"] or [])
+        if "name" in changes:
+            changes["name_key"] = normalize(changes["name"])
+        return changes
+    if kind == ev.RELOCATED:
+        return dict(data)
+    if kind == ev.STRENGTH_ASSESSED:
+        return {"strength_level": data["level"], "strength_criteria": json.dumps(data["criteria"]),
+                "strength_assessed_on": data["assessed_on"], "strength_assessor": data["assessor"]}
+    if kind == ev.VERIFIED:
+        return {"verified_on": data["on"], "verified_by": data["by"]}
+    if kind == ev.ARCHIVED:
+        return {"status": "archived"}
+    if kind == ev.RESTORED:
+        return {"status": "active"}
+    if kind == ev.MERGED:
+        return {"status": "merged", "merged_into": data["into"]}
+    if kind == ev.UNMERGED:
+        return {"status": data["status"], "merged_into": None}
+    return {}
+
+
+def public(row: dict) -> dict:
+    """A row as the API shows it."""
+    out = {k: v for k, v in row.items() if not k.startswith(("strength_", "verified_")) and k != "name_key"}
+    out["areas"] = json.loads(row["areas"] or "[]")
+    out["founded_year_be"] = row["founded_year"] + 543 if row.get("founded_year") else None
+    out["strength"] = {
+        "level": row["strength_level"], "criteria": json.loads(row["strength_criteria"] or "[]"),
+        "assessed_on": row["strength_assessed_on"], "assessor": row["strength_assessor"],
+    } if row.get("strength_level") else None
+    out["verified"] = {"on": row["verified_on"], "by": row["verified_by"]} if row.get("verified_on") else None
+    return out
 
 
 def load(engine: Engine, org_id: str) -> domain.Organization | None:
     row = get(engine, org_id)
-    if row is None:
-        return None
-    values = {name: row[name] for name in (*domain.FIELDS, "center")}
+    return _aggregate(row) if row else None
+
+
+def _aggregate(row: dict) -> domain.Organization:
+    shown = public(row)
+    values = {name: shown[name] for name in (*domain.FIELDS, "center", "strength", "verified", "merged_into")}
     return domain.Organization(id=row["id"], version=row["version"], status=row["status"], values=values)
 
 
@@ -76,19 +135,22 @@ def get(engine: Engine, org_id: str) -> dict | None:
     return dict(row) if row else None
 
 
-def search(engine: Engine, filters: dict, page: int = 1, per_page: int = 50) -> dict:
-    query = select(organizations)
-    count = select(func.count()).select_from(organizations)
-    for name in FILTERS:
-        if filters.get(name):
-            query = query.where(organizations.c[name] == filters[name])
-            count = count.where(organizations.c[name] == filters[name])
-    if filters.get("q"):
-        pattern = f"%{filters['q']}%"
-        query = query.where(organizations.c.name.like(pattern))
-        count = count.where(organizations.c.name.like(pattern))
-    query = query.order_by(organizations.c.name, organizations.c.id).limit(per_page).offset((page - 1) * per_page)
+def by_natural_key(engine: Engine, keys: list[tuple[str, str]]) -> dict[tuple[str, str], domain.Organization]:
+    """The organizations (not merged) at (subdistrict, normalized name) keys."""
+    found = {}
     with engine.connect() as conn:
-        items = [dict(r) for r in conn.execute(query).mappings()]
-        total = conn.execute(count).scalar()
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+        for first in range(0, len(keys), 500):
+            chunk = keys[first:first + 500]
+            query = select(organizations).where(
+                tuple_(organizations.c.subdistrict, organizations.c.name_key).in_(chunk),
+                organizations.c.status != "merged",
+            )
+            for row in conn.execute(query).mappings():
+                found[row["subdistrict"], row["name_key"]] = _aggregate(dict(row))
+    return found
+
+
+def search(engine: Engine, filters: dict, page: int = 1, per_page: int = 50) -> dict:
+    from . import search as search_
+
+    return search_.query(engine, filters, page, per_page)

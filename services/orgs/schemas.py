@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
-from services.chassis.validation import StrictSchema, Text, WholeNumber, between, coded, max_length, one_of
+from services.chassis.validation import (
+    StrictSchema, Text, WholeNumber, between, coded, max_length, one_of, to_arabic_digits,
+)
 
-from .vocabulary import ORG_TYPES, STATUSES
+from .vocabulary import ORG_TYPES, SOURCES, STATUSES, STRENGTH_CRITERIA, STRENGTH_LEVELS, WORK_AREAS
 
 NAME_MAX = 200
+ADDRESS_MAX = 300
 BE_OFFSET = 543
 EARLIEST_CE = 1800
-READ_ONLY = ("id", "version", "center", "status", "created_at", "updated_at")
+READ_ONLY = ("id", "version", "center", "status", "strength", "verified", "merged_into", "created_at", "updated_at",
+             "founded_year_be")
 
 
 def common_era(year: int, today: date | None = None) -> int:
@@ -35,20 +39,50 @@ class Year(WholeNumber):
         return common_era(super()._deserialize(value, attr, data, **kwargs))
 
 
-class OrgFields(StrictSchema):
+class IsoDate(fields.Date):
+    """An ISO date whose year may be B.E. (2568-03-15), in Thai or Arabic digits; never future."""
+
+    default_error_messages = {"invalid": "invalid_date"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = to_arabic_digits(value.strip())
+            if len(value) >= 4 and value[:4].isdigit() and int(value[:4]) >= EARLIEST_CE + BE_OFFSET:
+                value = f"{int(value[:4]) - BE_OFFSET:04d}{value[4:]}"
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if day > date.today():
+            raise ValidationError("date_in_future")
+        return day
+
+
+LOCATION = ("province", "district", "subdistrict", "village_no", "address")
+
+
+class OrgLocation(StrictSchema):
+    """Where an organization is: the codes must agree with each other (checked by the domain)."""
+
+    province = fields.String(required=True, metadata={"description": "DOPA province code, e.g. '50'"})
+    district = fields.String(required=True, metadata={"description": "DOPA district code, e.g. '5001'"})
+    subdistrict = fields.String(required=True, metadata={"description": "DOPA subdistrict code, e.g. '500101'"})
+    village_no = WholeNumber(load_default=None, allow_none=True, validate=between(1, 99), metadata={"description": "หมู่ที่"})
+    address = Text(load_default=None, allow_none=True, validate=max_length(ADDRESS_MAX))
+
+
+class OrgFields(OrgLocation):
     """The fields a center edits. `center` is derived from the location and never sent."""
 
-    name = Text(required=True, validate=max_length(NAME_MAX), metadata={"description": "ชื่อองค์กร / name"})
+    name = Text(required=True, validate=max_length(NAME_MAX), metadata={"description": "ชื่อองค์กร (Thai name)"})
+    name_en = Text(load_default=None, allow_none=True, validate=max_length(NAME_MAX))
     type = fields.String(required=True, validate=one_of(ORG_TYPES), metadata={"enum": list(ORG_TYPES)})
-    province = fields.String(required=True, metadata={"description": "DOPA province code, e.g. '50'"})
-    district = fields.String(load_default=None, allow_none=True, metadata={"description": "DOPA district code, e.g. '5001'"})
-    subdistrict = fields.String(load_default=None, allow_none=True, metadata={"description": "DOPA subdistrict code, e.g. '500101'"})
-    village_no = WholeNumber(load_default=None, allow_none=True, validate=between(1, 99), metadata={"description": "หมู่ที่"})
     founded_year = Year(
         load_default=None, allow_none=True,
         metadata={"description": "ปีที่ก่อตั้ง: B.E. or C.E., Thai or Arabic digits; returned as C.E."},
     )
     members = WholeNumber(load_default=None, allow_none=True, validate=between(0, 1_000_000))
+    areas = fields.List(fields.String(validate=one_of(WORK_AREAS)), load_default=list, validate=validate.Length(max=len(WORK_AREAS)),
+                        metadata={"description": "areas of work (codes)"})
+    contact_person = fields.UUID(load_default=None, allow_none=True, metadata={"description": "a person in the people service"})
+    source = fields.String(load_default="survey", validate=one_of(SOURCES), metadata={"enum": list(SOURCES)})
 
     def handle_error(self, error: ValidationError, data, *, many: bool, **kwargs):
         """A system-set field sent by the caller is read-only, not unknown (checked only on
@@ -65,10 +99,46 @@ class OrgRegistration(OrgFields):
 
 
 class OrgChanges(OrgFields):
-    """Amend an organization: only the fields that change."""
+    """Amend an organization: only the fields that change (location fields relocate it)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, partial=True, **kwargs)
+
+
+class OrgRelocation(OrgLocation):
+    """Move an organization: the whole new location."""
+
+
+class StrengthAssessment(StrictSchema):
+    level = fields.String(required=True, validate=one_of(STRENGTH_LEVELS), metadata={"enum": list(STRENGTH_LEVELS)})
+    criteria = fields.List(fields.String(validate=one_of(STRENGTH_CRITERIA)), load_default=list,
+                           metadata={"description": "criteria the organization meets (codes)"})
+    assessed_on = IsoDate(load_default=None, allow_none=True, metadata={"description": "default: today"})
+
+
+class Verification(StrictSchema):
+    on = IsoDate(load_default=None, allow_none=True, metadata={"description": "the day the record was checked; default today"})
+
+
+class Reason(StrictSchema):
+    reason = Text(load_default=None, allow_none=True, validate=max_length(500))
+
+
+class Merge(StrictSchema):
+    duplicate = fields.UUID(required=True, metadata={"description": "the organization that is a duplicate of this one"})
+    duplicate_version = fields.Integer(required=True, metadata={"description": "the duplicate's version you saw"})
+
+
+class Strength(StrictSchema):
+    level = fields.String(allow_none=True)
+    criteria = fields.List(fields.String())
+    assessed_on = fields.String(allow_none=True)
+    assessor = fields.String(allow_none=True)
+
+
+class Verified(StrictSchema):
+    on = fields.String(allow_none=True)
+    by = fields.String(allow_none=True)
 
 
 class Organization(StrictSchema):
@@ -77,15 +147,23 @@ class Organization(StrictSchema):
     id = fields.UUID(required=True)
     version = fields.Integer(required=True)
     name = fields.String(required=True)
+    name_en = fields.String(allow_none=True)
     type = fields.String(required=True, metadata={"enum": list(ORG_TYPES)})
     province = fields.String(required=True)
     district = fields.String(allow_none=True)
     subdistrict = fields.String(allow_none=True)
     village_no = fields.Integer(allow_none=True)
+    address = fields.String(allow_none=True)
     founded_year = fields.Integer(allow_none=True, metadata={"description": "C.E."})
+    founded_year_be = fields.Integer(allow_none=True, metadata={"description": "ปีที่ก่อตั้ง in B.E. (พ.ศ.)"})
     members = fields.Integer(allow_none=True)
+    areas = fields.List(fields.String())
+    contact_person = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
     center = fields.String(required=True, metadata={"description": "coordination center, derived from the location"})
+    strength = fields.Nested(Strength, allow_none=True)
+    verified = fields.Nested(Verified, allow_none=True)
     status = fields.String(required=True, metadata={"enum": list(STATUSES)})
+    merged_into = fields.String(allow_none=True)
     created_at = fields.String(required=True)
     updated_at = fields.String(required=True)
-    founded_year_be = fields.Integer(allow_none=True, metadata={"description": "ปีที่ก่อตั้ง in B.E. (พ.ศ.)"})

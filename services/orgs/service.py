@@ -22,12 +22,40 @@ class OrgsService:
         return handlers.register_batch(self.log, payloads, actor, key, first_row)
 
     @rpc
+    def import_rows(self, payloads, actor, key=None, first_row=1, dry_run=False, accept_valid=False):
+        return handlers.import_rows(self.log, payloads, actor, key, first_row, dry_run, accept_valid)
+
+    @rpc
     def amend(self, org_id, changes, expected_version, actor, key=None):
         return handlers.amend(self.log, org_id, changes, expected_version, actor, key)
 
     @rpc
+    def relocate(self, org_id, location, expected_version, actor, key=None):
+        return handlers.relocate(self.log, org_id, location, expected_version, actor, key)
+
+    @rpc
+    def assess(self, org_id, assessment, expected_version, actor, key=None):
+        return handlers.assess(self.log, org_id, assessment, expected_version, actor, key)
+
+    @rpc
+    def verify(self, org_id, payload, expected_version, actor, key=None):
+        return handlers.verify(self.log, org_id, payload, expected_version, actor, key)
+
+    @rpc
     def archive(self, org_id, expected_version, actor, reason=None, key=None):
         return handlers.archive(self.log, org_id, expected_version, reason, actor, key)
+
+    @rpc
+    def restore(self, org_id, expected_version, actor, reason=None, key=None):
+        return handlers.restore(self.log, org_id, expected_version, reason, actor, key)
+
+    @rpc
+    def merge(self, survivor_id, payload, expected_version, actor, key=None):
+        return handlers.merge(self.log, survivor_id, payload, expected_version, actor, key)
+
+    @rpc
+    def unmerge(self, duplicate_id, expected_version, actor, key=None):
+        return handlers.unmerge(self.log, duplicate_id, expected_version, actor, key)
 
     @rpc
     def get(self, org_id):
@@ -36,6 +64,10 @@ class OrgsService:
     @rpc
     def list(self, filters=None, page=1, per_page=50):
         return handlers.search(self.log, filters or {}, page, per_page)
+
+    @rpc
+    def duplicates(self, filters=None, page=1, per_page=50):
+        return handlers.duplicates(self.log, filters or {}, page, per_page)
 
     @rpc
     def history(self, org_id):

@@ -14,4 +14,48 @@ ORG_TYPES: dict[str, tuple[str, str]] = {
     "other": ("อื่นๆ", "Other"),
 }
 
-STATUSES = ("active", "archived")
+WORK_AREAS: dict[str, tuple[str, str]] = {
+    "health": ("สุขภาวะ", "Health and well-being"),
+    "economy": ("เศรษฐกิจฐานราก", "Grassroots economy"),
+    "environment": ("ทรัพยากรธรรมชาติและสิ่งแวดล้อม", "Natural resources and environment"),
+    "agriculture": ("เกษตรกรรม", "Agriculture"),
+    "welfare": ("สวัสดิการชุมชน", "Community welfare"),
+    "education": ("การศึกษาและเยาวชน", "Education and youth"),
+    "culture": ("ศิลปวัฒนธรรม", "Arts and culture"),
+    "housing": ("ที่อยู่อาศัยและที่ดิน", "Housing and land"),
+    "disaster": ("การจัดการภัยพิบัติ", "Disaster management"),
+    "governance": ("ประชาธิปไตยและการจัดการตนเอง", "Self-governance"),
+    "other": ("อื่นๆ", "Other"),
+}
+
+SOURCES: dict[str, tuple[str, str]] = {
+    "survey": ("สำรวจโดยศูนย์ประสานงาน", "Surveyed by the coordination center"),
+    "ldidb": ("ฐานข้อมูลระยะที่ 1 (ldidb.com)", "Phase 1 database (ldidb.com)"),
+    "agency": ("ข้อมูลจากหน่วยงาน", "From a government agency"),
+    "forum": ("เวทีประชาคม", "Community forum"),
+    "self_registered": ("องค์กรลงทะเบียนเอง", "Registered by the organization itself"),
+    "other": ("อื่นๆ", "Other"),
+}
+
+STRENGTH_LEVELS: dict[str, tuple[str, str]] = {
+    "strong": ("เข้มแข็ง", "Strong"),
+    "moderate": ("ปานกลาง", "Moderate"),
+    "developing": ("ต้องพัฒนา", "Developing"),
+}
+
+STRENGTH_CRITERIA: dict[str, tuple[str, str]] = {
+    "regular_meetings": ("มีการประชุมสม่ำเสมอ", "Meets regularly"),
+    "own_fund": ("มีกองทุนของตนเอง", "Has its own fund"),
+    "member_participation": ("สมาชิกมีส่วนร่วม", "Members take part"),
+    "clear_rules": ("มีกติกา/ระเบียบชัดเจน", "Has clear rules"),
+    "network_links": ("เชื่อมโยงเครือข่าย", "Linked to networks"),
+    "leadership_succession": ("มีผู้นำรุ่นใหม่สืบทอด", "Has new leaders coming up"),
+    "self_reliance": ("พึ่งตนเองได้", "Self-reliant"),
+    "learning_center": ("เป็นแหล่งเรียนรู้", "A place others learn from"),
+}
+
+STATUSES: dict[str, tuple[str, str]] = {
+    "active": ("ดำเนินการอยู่", "Active"),
+    "archived": ("จัดเก็บแล้ว", "Archived"),
+    "merged": ("รวมกับองค์กรอื่นแล้ว", "Merged into another"),
+}

@@ -78,22 +78,26 @@ def _apply_orgs(conn: Connection, events: list[dict]) -> None:
     moves: Counter = Counter()  # (center, province, day) -> organizations in or out
 
     for event in events:
-        org, data, day = org_events.org_id_of(event["stream"]), event["data"], bangkok_day(event["at"])
-        if event["type"] == org_events.REGISTERED:
+        org, kind, data, day = org_events.org_id_of(event["stream"]), event["type"], event["data"], bangkok_day(event["at"])
+        if kind == org_events.REGISTERED:
             new[org] = Place(data["center"], data["province"])
             moves[data["center"], data["province"], day] += 1
             continue
         place = new.get(org) or known.get(org)
         if place is None:
             continue
-        if event["type"] == org_events.AMENDED and "center" in data:
+        counts_before = place.active
+        if kind in (org_events.RELOCATED, org_events.AMENDED) and "center" in data:
             if place.active:
                 moves[place.center, place.province, day] -= 1
                 moves[data["center"], data["province"], day] += 1
             place.center, place.province = data["center"], data["province"]
-        elif event["type"] == org_events.ARCHIVED and place.active:
-            moves[place.center, place.province, day] -= 1
+        elif kind in (org_events.ARCHIVED, org_events.MERGED):
             place.active = False
+        elif kind == org_events.RESTORED or (kind == org_events.UNMERGED and data["status"] == "active"):
+            place.active = True
+        if place.active != counts_before:
+            moves[place.center, place.province, day] += 1 if place.active else -1
         if org not in new:
             changed.add(org)
 

@@ -7,8 +7,9 @@ import requests
 from .api import org, register
 
 CASES = {
-    "unknown province": (org(province="99", district=None, subdistrict=None), 422, "province", "unknown_province"),
-    "district not in province": (org(district="1001", subdistrict=None), 422, "district", "district_not_in_province"),
+    "unknown province": (org(province="99"), 422, "province", "unknown_province"),
+    "no subdistrict": (org(subdistrict=None), 422, "subdistrict", "null"),
+    "district not in province": (org(district="1001", subdistrict="100101"), 422, "district", "district_not_in_province"),
     "empty name": (org(name="   "), 422, "name", "blank"),
     "year in the future": (org(founded_year="๒๖๐๐"), 422, "founded_year", "year_in_future"),
     "a 10,000-character name": (org(name="ก" * 10_000), 422, "name", "too_long"),
@@ -65,3 +66,11 @@ def test_the_same_idempotency_key_twice_registers_once(system):
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] == second.json()["id"]
     assert _head(system) == before + 1
+
+
+def test_a_body_over_the_size_limit_is_a_413_with_the_limit(system):
+    response = requests.post(f"{system.url}/api/v1/orgs", data=b"x" * (9 * 1024 * 1024),
+                             headers={"Content-Type": "application/json"}, timeout=30)
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "file_too_large" and "8 MB" in error["message"]["en"]

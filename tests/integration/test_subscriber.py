@@ -20,7 +20,7 @@ from tests.support import pg_database
 
 ACTOR = {"user": "u-1", "role": "center_staff", "center": "P50", "request": "req-1"}
 CHIANG_MAI = {"province": "50", "district": "5001", "subdistrict": "500101"}
-SURAT_THANI = {"province": "84", "district": "8401"}
+SURAT_THANI = {"province": "84", "district": "8401", "subdistrict": "840101"}
 DIN_DAENG = {"province": "10", "district": "1026", "subdistrict": "102601"}  # centre BKK1
 
 

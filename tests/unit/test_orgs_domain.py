@@ -46,7 +46,8 @@ def location_problems(**location) -> list[tuple[str, str, int | None]]:
 def test_register_derives_the_provincial_center():
     pending = domain.register(FIELDS)
     assert pending.type == ev.REGISTERED and pending.version == 1 and pending.stream.startswith("org-")
-    assert pending.data == {**FIELDS, "center": "P50"}
+    assert pending.data == {**FIELDS, "name_en": None, "address": None, "areas": [], "contact_person": None,
+                            "source": None, "center": "P50"}
 
 
 @pytest.mark.parametrize("district, zone", [("1026", "BKK1"), ("1001", "BKK1")])
@@ -65,9 +66,10 @@ def test_every_bangkok_district_has_a_zone_center():
 def test_register_keeps_the_given_id_and_fills_missing_optional_fields():
     pending = domain.register({"name": "ก", "type": "other", "province": "84"}, org_id="abc")
     assert pending.stream == "org-abc"
-    assert pending.data == {"name": "ก", "type": "other", "province": "84", "district": None,
-                            "subdistrict": None, "village_no": None, "founded_year": None,
-                            "members": None, "center": "P84"}
+    assert pending.data == {"name": "ก", "name_en": None, "type": "other", "province": "84", "district": None,
+                            "subdistrict": None, "village_no": None, "address": None, "founded_year": None,
+                            "members": None, "areas": [], "contact_person": None, "source": None,
+                            "center": "P84"}
 
 
 @pytest.mark.parametrize(
@@ -110,22 +112,25 @@ def test_amend_can_clear_an_optional_field():
     assert pending.data == {"members": None}
 
 
-def test_a_location_change_carries_the_whole_location_and_center():
+def test_a_location_change_is_a_relocation_carrying_the_whole_location_and_center():
     org, _ = registered()
     (pending,) = domain.amend(org, {"district": "5002", "subdistrict": "500203"})
-    assert pending.data == {"province": "50", "district": "5002", "subdistrict": "500203", "center": "P50"}
+    assert (pending.type, pending.version) == (ev.RELOCATED, 2)
+    assert pending.data == {"province": "50", "district": "5002", "subdistrict": "500203", "village_no": 3,
+                            "address": None, "center": "P50"}
 
 
-def test_relocation_to_bangkok_moves_the_center():
+def test_an_edit_with_a_new_location_amends_then_relocates():
     org, _ = registered()
-    (pending,) = domain.amend(org, {**DIN_DAENG, "name": "กลุ่มใหม่"})
-    assert pending.data == {**DIN_DAENG, "name": "กลุ่มใหม่", "center": "BKK1"}
+    amendment, relocation = domain.amend(org, {**DIN_DAENG, "name": "กลุ่มใหม่"})
+    assert (amendment.type, amendment.version, amendment.data) == (ev.AMENDED, 2, {"name": "กลุ่มใหม่"})
+    assert (relocation.type, relocation.version) == (ev.RELOCATED, 3)
+    assert relocation.data == {**DIN_DAENG, "village_no": 3, "address": None, "center": "BKK1"}
 
 
-def test_clearing_the_subdistrict_alone_still_carries_the_location():
+def test_relocating_to_the_same_place_emits_nothing():
     org, _ = registered()
-    (pending,) = domain.amend(org, {"subdistrict": None})
-    assert pending.data == {"province": "50", "district": "5001", "subdistrict": None, "center": "P50"}
+    assert domain.relocate(org, {**CHIANG_MAI, "village_no": 3}) == []
 
 
 def test_amend_checks_the_merged_location():
@@ -162,8 +167,8 @@ def test_replay_of_the_history_equals_the_state_built_by_apply():
     assert [e["version"] for e in history] == [1, 2, 3, 4, 5]
     assert domain.replay(org.id, history) == org
     assert org.status == "archived" and org.version == 5
-    assert org.values == {**FIELDS, **DIN_DAENG, "members": 200, "name": "กลุ่มออมทรัพย์ดินแดง",
-                          "founded_year": None, "center": "BKK1"}
+    assert {k: org.values[k] for k in (*FIELDS, "center")} == {
+        **FIELDS, **DIN_DAENG, "members": 200, "name": "กลุ่มออมทรัพย์ดินแดง", "founded_year": None, "center": "BKK1"}
 
 
 def test_replay_of_a_prefix_is_the_state_at_that_version():
@@ -176,5 +181,46 @@ def test_replay_of_a_prefix_is_the_state_at_that_version():
 
 def test_apply_of_an_unknown_event_type_only_moves_the_version():
     org, _ = registered()
-    later = domain.apply(org, {"type": "OrgStrengthAssessed", "version": 2, "data": {"level": "strong"}})
+    later = domain.apply(org, {"type": "OrgSomethingNew", "version": 2, "data": {"level": "strong"}})
     assert later.version == 2 and later.values == org.values and later.status == org.status
+
+
+def test_assessment_and_verification_record_who_and_when():
+    from datetime import date
+
+    org, _ = registered()
+    (assessed,) = domain.assess(org, {"level": "strong", "criteria": ["own_fund", "own_fund", "clear_rules"],
+                                      "assessed_on": date(2025, 3, 15)}, "somchai")
+    assert assessed.data == {"level": "strong", "criteria": ["clear_rules", "own_fund"],
+                             "assessed_on": "2025-03-15", "assessor": "somchai"}
+    (verified,) = domain.verify(domain.apply(org, as_event(assessed)), None, "somsri")
+    assert verified.version == 3 and verified.data == {"on": date.today().isoformat(), "by": "somsri"}
+
+
+def test_merge_marks_the_duplicate_and_unmerge_gives_back_its_status():
+    survivor, _ = registered()
+    duplicate, _ = registered(name="กลุ่ม ออมทรัพย์บ้านหนองบัว")
+    duplicate = domain.Organization(id="dup", version=duplicate.version, values=duplicate.values)
+    merged, absorbed = domain.merge(survivor, duplicate)
+    assert (merged.stream, merged.type, merged.data) == ("org-dup", ev.MERGED, {"into": survivor.id, "previous_status": "active"})
+    assert (absorbed.stream, absorbed.type, absorbed.data) == (survivor.stream, ev.ABSORBED, {"duplicate": "dup"})
+    gone = domain.apply(duplicate, as_event(merged))
+    assert gone.status == "merged" and gone.values["merged_into"] == survivor.id
+    with pytest.raises(CommandRejected):
+        domain.amend(gone, {"members": 1})
+    with pytest.raises(CommandRejected):
+        domain.merge(survivor, survivor)
+    survivor = domain.apply(survivor, as_event(absorbed))
+    unmerged, released = domain.unmerge(gone, survivor, "active")
+    back = domain.apply(gone, as_event(unmerged))
+    assert back.status == "active" and back.values["merged_into"] is None
+    assert (released.type, released.version) == (ev.RELEASED, 3)
+
+
+def test_restore_needs_an_archived_org():
+    org, _ = registered()
+    with pytest.raises(CommandRejected):
+        domain.restore(org, None)
+    (archived,) = domain.archive(org, None)
+    (restored,) = domain.restore(domain.apply(org, as_event(archived)), "กลับมา")
+    assert (restored.type, restored.version, restored.data) == (ev.RESTORED, 3, {"reason": "กลับมา"})

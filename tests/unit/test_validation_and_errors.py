@@ -124,7 +124,8 @@ def test_read_only_fields_are_refused(field):
 
 
 def test_missing_required_and_null_and_not_one_of():
-    assert codes({"name": None, "type": "club"}) == {"name": "null", "type": "not_one_of", "province": "required"}
+    assert codes({"name": None, "type": "club"}) == {"name": "null", "type": "not_one_of", "province": "required",
+                                                     "district": "required", "subdistrict": "required"}
 
 
 def test_wrong_types_are_coded():

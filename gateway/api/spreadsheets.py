@@ -1,0 +1,237 @@
+"""/api/v1/orgs spreadsheets: the import template, exports (.xlsx, .csv) and import jobs."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Response, current_app, request, stream_with_context, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from sanphalang.config import settings
+from sanphalang.spreadsheets import describe, org_records
+from services.chassis.errors import rejected
+from services.chassis.messages import CATALOGUE
+from services.chassis.validation import StrictSchema, load
+from services.orgs import spreadsheet
+from services.orgs.spreadsheet_values import guard_formula
+from services.orgs.vocabulary import ORG_TYPES, STATUSES
+
+from .. import errors, imports
+from ..rpc import RpcPool
+from . import actor
+
+blp = Blueprint("org_spreadsheets", __name__, description="องค์กรชุมชน — spreadsheets: template, export, import")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+JOB_RPC_TIMEOUT = 600
+
+
+class ExportQuery(Schema):
+    q = fields.String(metadata={"description": "part of the name, Thai or English"})
+    center = fields.String()
+    province = fields.String()
+    district = fields.String()
+    subdistrict = fields.String()
+    type = fields.String(validate=validate.OneOf(list(ORG_TYPES)))
+    status = fields.String(validate=validate.OneOf(list(STATUSES)))
+
+
+class ImportForm(StrictSchema):
+    dry_run = fields.Boolean(load_default=False)
+    accept_valid_rows = fields.Boolean(load_default=False)
+    sheet = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+
+class JobMessage(Schema):
+    th = fields.String()
+    en = fields.String()
+
+
+class JobProblem(Schema):
+    row = fields.Integer(allow_none=True, metadata={"description": "the spreadsheet's row number"})
+    column = fields.String(metadata={"description": "the column's header as written in the file"})
+    field = fields.String()
+    code = fields.String()
+    params = fields.Dict()
+    message = fields.Nested(JobMessage)
+
+
+class ImportProgress(Schema):
+    done = fields.Integer(metadata={"description": "rows done in the current phase"})
+    total = fields.Integer(allow_none=True)
+
+
+class ImportCounts(Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    rejected = fields.Integer()
+
+
+class ImportJob(Schema):
+    id = fields.String()
+    status = fields.String(metadata={"enum": ["queued", "checking", "importing", "done", "failed"]})
+    filename = fields.String()
+    dry_run = fields.Boolean()
+    accept_valid_rows = fields.Boolean()
+    progress = fields.Nested(ImportProgress)
+    counts = fields.Nested(ImportCounts, allow_none=True)
+    written = fields.Boolean(metadata={"description": "whether anything was written"})
+    problems = fields.List(fields.Nested(JobProblem))
+    errors_csv = fields.String(metadata={"description": "URL of the problems as a CSV file"})
+    created_at = fields.String()
+    updated_at = fields.String()
+
+
+def _binary(content_type: str, description: str) -> dict:
+    return {"responses": {"200": {"description": description,
+                                  "content": {content_type: {"schema": {"type": "string", "format": "binary"}}}}}}
+
+
+MULTIPART = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": ".xlsx, or .csv in UTF-8 or TIS-620"},
+        "dry_run": {"type": "boolean", "default": False, "description": "check and count, write nothing"},
+        "accept_valid_rows": {"type": "boolean", "default": False,
+                              "description": "import the valid rows even if some are rejected"},
+        "sheet": {"type": "string", "description": "the sheet to read (default: the template's, else the first)"},
+    },
+}}}}}
+
+
+def _attachment(body, content_type: str, name: str) -> Response:
+    response = Response(body, content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _stamp() -> str:
+    return date.today().strftime("%Y%m%d")
+
+
+@blp.route("/template.xlsx")
+class Template(MethodView):
+    @blp.response(200, content_type=XLSX, description="the import template")
+    @blp.doc(**_binary(XLSX, "the import template: Thai headers, an example row, a guide and the code lists"))
+    def get(self):
+        """The import template (.xlsx)"""
+        return _attachment(spreadsheet.template(), XLSX, "sanphalang-orgs-template.xlsx")
+
+
+def _records(query: dict):
+    """The organizations the query selects, page by page over RPC (for streaming responses)."""
+    pool = current_app.extensions["rpc"]
+    filters = {k: str(v) for k, v in query.items() if v}
+
+    def list_page(filters_, page, per_page):
+        with pool.cluster() as cluster:
+            return cluster.orgs.list(filters_, page, per_page)
+
+    return org_records(list_page, filters)
+
+
+@blp.route("/export.xlsx")
+class ExportXlsx(MethodView):
+    @blp.arguments(ExportQuery, location="query")
+    @blp.response(200, content_type=XLSX, description="the organizations as a workbook")
+    @blp.doc(**_binary(XLSX, "the organizations the filters select, Thai headers"))
+    def get(self, query):
+        """Export the register (.xlsx) with the list's filters"""
+        return _attachment(spreadsheet.write_xlsx(_records(query)), XLSX, f"sanphalang-orgs-{_stamp()}.xlsx")
+
+
+@blp.route("/export.csv")
+class ExportCsv(MethodView):
+    @blp.arguments(ExportQuery, location="query")
+    @blp.response(200, content_type=CSV, description="the organizations as CSV")
+    @blp.doc(**_binary(CSV, "UTF-8 with a byte-order mark (Excel shows the Thai), Thai headers"))
+    def get(self, query):
+        """Export the register (.csv) with the list's filters"""
+        body = stream_with_context(spreadsheet.iter_csv(_records(query)))
+        return _attachment(body, CSV, f"sanphalang-orgs-{_stamp()}.csv")
+
+
+def _jobs() -> imports.JobStore:
+    store = current_app.extensions.get("import_jobs")
+    if store is None:
+        store = current_app.extensions["import_jobs"] = imports.JobStore(settings().database_url("gateway"))
+    return store
+
+
+def _job_pool() -> RpcPool:
+    """Jobs call the orgs service with a longer timeout than requests, on proxies of their own."""
+    pool = current_app.extensions.get("import_rpc")
+    if pool is None:
+        config = settings()
+        pool = current_app.extensions["import_rpc"] = RpcPool(
+            config.nameko_config(), max(config.rpc_timeout, JOB_RPC_TIMEOUT), size=2)
+    return pool
+
+
+@blp.route("/imports")
+class Imports(MethodView):
+    @blp.response(202, ImportJob, description="the job, queued; poll its Location")
+    @blp.doc(**MULTIPART)
+    def post(self):
+        """Import a spreadsheet: starts a job (all rows or none, unless accept_valid_rows)"""
+        try:
+            form, upload = load(ImportForm(), request.form.to_dict()), request.files.get("file")
+        except RequestEntityTooLarge:
+            limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+            return errors.body("file_too_large", 413, max_mb=limit)
+        if upload is None or not upload.filename:
+            raise rejected("file", "required")
+        options = {"dry_run": form["dry_run"], "accept_valid": form["accept_valid_rows"], "sheet": form["sheet"]}
+        job_id = imports.start(_jobs(), _job_pool(), upload.read(), upload.filename, options, actor())
+        return _shown(_jobs().get(job_id)), 202, {"Location": url_for("org_spreadsheets.ImportStatus", job_id=job_id)}
+
+
+def _job(job_id) -> dict:
+    job = _jobs().get(str(job_id))
+    if job is None:
+        abort(404)
+    return job
+
+
+def _shown(job: dict) -> dict:
+    result, options = job["result"], job["options"]
+    return {
+        "id": job["id"], "status": job["status"], "filename": job["filename"],
+        "dry_run": options["dry_run"], "accept_valid_rows": options["accept_valid"],
+        "progress": {"done": job["done"], "total": job["total"]},
+        "counts": result.get("counts"), "written": bool(result.get("written")),
+        "problems": [describe(p) for p in result.get("problems", [])],
+        "errors_csv": url_for("org_spreadsheets.ImportErrors", job_id=job["id"]),
+        "created_at": job["created_at"], "updated_at": job["updated_at"],
+    }
+
+
+@blp.route("/imports/<uuid:job_id>")
+class ImportStatus(MethodView):
+    @blp.response(200, ImportJob)
+    def get(self, job_id):
+        """An import job: status, progress, counts, and every problem in Thai and English"""
+        return _shown(_job(job_id))
+
+
+@blp.route("/imports/<uuid:job_id>/errors.csv")
+class ImportErrors(MethodView):
+    @blp.response(200, content_type=CSV, description="the problems of an import")
+    @blp.doc(**_binary(CSV, "row, column, Thai message, English message (UTF-8 with a byte-order mark)"))
+    def get(self, job_id):
+        """An import's problems as a CSV file to fix the spreadsheet by"""
+        job = _job(job_id)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow([CATALOGUE[code][0] for code in ("err_row", "err_column", "err_th", "err_en")])
+        for problem in job["result"].get("problems", []):
+            text = describe(problem)["message"]
+            writer.writerow([problem.get("row") or "", guard_formula(problem.get("column") or ""),
+                             text["th"], text["en"]])
+        return _attachment("\ufeff" + buffer.getvalue(), CSV, f"import-{job['id']}-errors.csv")

@@ -1,0 +1,123 @@
+"""Spreadsheet import jobs: the gateway's own small table that keeps them (so a job's result
+outlives the process, and any replica can answer for it) and the green thread that runs one.
+
+A job: queued -> checking (reading the file, then a dry run of every chunk) -> importing ->
+done, or failed (file problems, rejected rows without accept_valid, or an error)."""
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import eventlet
+from eventlet import tpool
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select
+from sqlalchemy.engine import Engine
+
+from sanphalang.spreadsheets import CHECKING, IMPORTING, ImportReport, error_problem, import_digest, import_rows
+from services.chassis.database import make_engine
+from services.orgs.spreadsheet import FILE, read_rows
+
+log = logging.getLogger(__name__)
+
+QUEUED, DONE, FAILED = "queued", "done", "failed"
+RUNNING = (QUEUED, CHECKING, IMPORTING)
+STALE_AFTER = timedelta(minutes=10)  # a running job not heard from this long died with its process
+
+metadata = MetaData()
+import_jobs = Table(
+    "import_jobs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("status", String(10), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("options", Text, nullable=False),  # JSON: dry_run, accept_valid, sheet
+    Column("actor", Text, nullable=False),  # JSON: who asked
+    Column("done", Integer, nullable=False),
+    Column("total", Integer),
+    Column("result", Text),  # JSON: counts, written, problems (located, without messages)
+    Column("created_at", String(27), nullable=False),
+    Column("updated_at", String(27), nullable=False),
+)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class JobStore:
+    def __init__(self, url: str):
+        self.engine: Engine = make_engine(url)
+        metadata.create_all(self.engine)
+
+    def create(self, filename: str, options: dict, actor: dict) -> str:
+        job_id, now = str(uuid.uuid4()), _now()
+        with self.engine.begin() as conn:
+            conn.execute(import_jobs.insert().values(
+                id=job_id, status=QUEUED, filename=filename[:255], options=json.dumps(options),
+                actor=json.dumps(actor, ensure_ascii=False), done=0, created_at=now, updated_at=now))
+        return job_id
+
+    def update(self, job_id: str, result: dict | None = None, **values) -> None:
+        if result is not None:
+            values["result"] = json.dumps(result, ensure_ascii=False)
+        with self.engine.begin() as conn:
+            conn.execute(import_jobs.update().where(import_jobs.c.id == job_id).values(updated_at=_now(), **values))
+
+    def get(self, job_id: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(import_jobs).where(import_jobs.c.id == job_id)).mappings().first()
+        if row is None:
+            return None
+        job = {**row, "options": json.loads(row["options"]), "result": json.loads(row["result"] or "{}")}
+        if job["status"] in RUNNING and _age(job["updated_at"]) > STALE_AFTER:
+            job.update(status=FAILED, result=_failure("import_interrupted"))
+        return job
+
+
+def _age(stamp: str) -> timedelta:
+    return datetime.now(timezone.utc) - datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
+def _failure(code: str) -> dict:
+    return {"problems": [{"field": FILE, "row": None, "code": code, "params": {}, "column": ""}]}
+
+
+def start(store: JobStore, pool, content: bytes, filename: str, options: dict, actor: dict) -> str:
+    """Record a queued job and run it in a green thread of this process; returns its id."""
+    job_id = store.create(filename, options, actor)
+    eventlet.spawn_n(run, store, pool, job_id, content, filename, options, actor)
+    return job_id
+
+
+def run(store: JobStore, pool, job_id: str, content: bytes, filename: str, options: dict, actor: dict) -> None:
+    try:
+        store.update(job_id, status=CHECKING)
+        # openpyxl is CPU-bound: parse in a native thread so this process keeps serving
+        read = tpool.execute(read_rows, filename, content, options.get("sheet"))
+        store.update(job_id, total=len(read.rows))
+
+        def progress(phase: str, done: int, total: int) -> None:
+            store.update(job_id, status=phase, done=done, total=total)
+
+        with pool.cluster() as rpc:
+            digest = import_digest(content, read.sheet or options.get("sheet"), options["accept_valid"],
+                                   rpc.orgs.head()["seq"])
+            report = import_rows(rpc.orgs, read, actor, digest, dry_run=options["dry_run"],
+                                 accept_valid=options["accept_valid"], progress=progress)
+        store.update(job_id, status=_final_status(report, options), result=_result(report))
+    except Exception as error:  # the job must end in a state, whatever happened
+        log.exception("import job %s failed", job_id)
+        store.update(job_id, status=FAILED, result={"problems": [error_problem(error)]})
+
+
+def _final_status(report: ImportReport, options: dict) -> str:
+    if any(p["field"] == FILE for p in report.problems):
+        return FAILED
+    return FAILED if report.problems and not options["accept_valid"] else DONE
+
+
+def _result(report: ImportReport) -> dict:
+    return {"counts": report.counts(), "written": report.written, "problems": report.problems}
+

@@ -1,0 +1,252 @@
+"""Importing and exporting the organization register's spreadsheets through the running
+system: the logic behind `sanphalang import orgs` / `export orgs`, shared with the gateway's
+import jobs. `orgs` is anything with the orgs service's RPC methods (a nameko proxy)."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from services.chassis.errors import CommandError, CommandRejected
+from services.chassis.messages import message
+from services.orgs.spreadsheet import EXPORT_COLUMNS, FILE, ReadResult
+
+CHUNK = 2000
+EXPORT_PAGE = 500
+CHECKING, IMPORTING = "checking", "importing"
+_HEADERS = {c.field: c.th for c in EXPORT_COLUMNS}
+
+Progress = Callable[[str, int, int], None]  # (phase, rows done, rows in all)
+
+
+@dataclass
+class ImportReport:
+    total: int = 0
+    dry_run: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    written: bool = False  # whether anything was sent to be written (a dry run never is)
+    problems: list[dict] = field(default_factory=list)  # {field, row, code, params, column}
+
+    @property
+    def rejected(self) -> int:
+        """Rows rejected (a file-level problem rejects them all)."""
+        if any(p["field"] == FILE for p in self.problems):
+            return self.total
+        return len({p["row"] for p in self.problems})
+
+    def counts(self) -> dict:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "rejected": self.rejected}
+
+    def add(self, result: dict) -> None:
+        for name in ("created", "updated", "unchanged"):
+            setattr(self, name, getattr(self, name) + result.get(name, 0))
+
+
+def import_digest(content: bytes, sheet: str | None, accept_valid: bool, head_seq: int) -> str:
+    """What each chunk's idempotency key derives from: the file, the options, and the register's
+    head when the import started. A retried chunk of one run is recorded once; the same file
+    imported again later (after edits in between) is applied again, not answered from the
+    record of the first time. Re-running a crashed import is safe either way: rows already
+    imported are found on their natural key and left unchanged."""
+    hasher = hashlib.sha256(content)
+    hasher.update(f"\x00{sheet or ''}\x00{int(accept_valid)}\x00{head_seq}".encode())
+    return hasher.hexdigest()[:32]
+
+
+def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bool = False,
+                accept_valid: bool = False, progress: Progress | None = None, chunk: int = CHUNK) -> ImportReport:
+    """Check every chunk first (a dry run of each), then write only if the whole file passed
+    (or `accept_valid`): all or nothing across chunks. Chunks the check found nothing to write
+    in are not sent again."""
+    report = ImportReport(total=len(read.rows), dry_run=dry_run)
+    if read.problems:
+        report.problems = [_located(p, read) for p in read.problems]
+        return report
+    progress = progress or (lambda *_: None)
+    pieces = [(n, start + 1, [payload for _, payload in read.rows[start:start + chunk]])
+              for n, start in enumerate(range(0, len(read.rows), chunk))]
+    plans, done = [], 0
+    for n, first, payloads in pieces:
+        plan = _call(orgs, payloads, actor, f"import-{digest}-{n}", first, True, accept_valid)
+        report.problems += [_located(p, read) for p in plan["rejected"]]
+        plans.append(plan)
+        done += len(payloads)
+        progress(CHECKING, done, report.total)
+    if dry_run or (report.problems and not accept_valid):
+        if dry_run:
+            for plan in plans:
+                report.add(plan)
+        return report
+    done = 0
+    for (n, first, payloads), plan in zip(pieces, plans):
+        if plan["created"] or plan["updated"]:
+            plan = _call(orgs, payloads, actor, f"import-{digest}-{n}", first, False, accept_valid)
+            report.written = True
+        report.add(plan)
+        done += len(payloads)
+        progress(IMPORTING, done, report.total)
+    return report
+
+
+def _call(orgs, payloads, actor, key, first, dry_run, accept_valid) -> dict:
+    try:
+        return orgs.import_rows(payloads, {**actor, "request": actor.get("request") or key}, key, first,
+                                dry_run, accept_valid)
+    except CommandRejected as error:  # bad rows without accept_valid: the check reports them all
+        return {"created": 0, "updated": 0, "unchanged": 0, "rejected": error.problems}
+
+
+def _located(problem: dict, read: ReadResult) -> dict:
+    """A problem with the spreadsheet's own row number and the column's header as written."""
+    row = problem.get("row")
+    if problem["field"] != FILE and isinstance(row, int) and 1 <= row <= len(read.rows):
+        row = read.rows[row - 1][0]
+    name = problem["field"].split(".")[0]
+    column = read.headers.get(name) or _HEADERS.get(name) or ("" if name in (FILE, "_schema") else name)
+    return {**problem, "row": row, "column": column, "params": problem.get("params") or {}}
+
+
+def error_problem(error: Exception) -> dict:
+    """A problem for an import that ended in an error: a caller error (a conflict with an edit
+    made meanwhile, say) by its own code, a broker or service that did not answer as
+    `unavailable`, anything else as `internal_error`."""
+    from nameko.exceptions import RpcTimeout
+
+    if isinstance(error, CommandError):
+        code = error.code
+        params = {k: v for k, v in vars(error).items() if isinstance(v, (str, int))}
+    else:
+        code = "unavailable" if isinstance(error, (RpcTimeout, OSError, ConnectionError)) else "internal_error"
+        params = {}
+    return {"field": FILE, "row": None, "code": code, "params": params, "column": ""}
+
+
+def describe(problem: dict) -> dict:
+    """A located problem with its Thai and English message."""
+    return {**problem, "message": message(problem["code"], **problem["params"])}
+
+
+def problem_line(problem: dict) -> str:
+    """row N, column X: Thai message / English message"""
+    text = message(problem["code"], **problem["params"])
+    if problem["field"] == FILE:  # the message names the column itself
+        where = message("problem_row", row=problem["row"])["en"] + ": " if problem.get("row") else ""
+    else:
+        where = message("problem_at", row=problem["row"], column=problem["column"])["en"] + ": "
+    return f"{where}{text['th']} / {text['en']}"
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+def org_records(list_page: Callable[[dict, int, int], dict], filters: dict,
+                per_page: int = EXPORT_PAGE) -> Iterator[dict]:
+    """Every organization the filters select, page by page (`list_page` is orgs.list)."""
+    page = 1
+    while True:
+        items = list_page(filters, page, per_page)["items"]
+        yield from items
+        if len(items) < per_page:
+            return
+        page += 1
+
+
+
+# -- the command line --------------------------------------------------------------------------
+
+
+def both(code: str, **params) -> str:
+    text = message(code, **params)
+    return f"{text['th']} / {text['en']}"
+
+
+def cli_actor() -> dict:
+    """The CLI acts as an administrator named after the operating-system user; each call's
+    `request` is its idempotency key."""
+    import getpass
+
+    return {"user": "cli:" + getpass.getuser(), "role": "admin", "center": None, "request": None}
+
+
+class ProgressBars:
+    """One click progress bar per phase of an import, each closed when the next one starts."""
+
+    def __init__(self):
+        self.phase, self.bar, self.shown = None, None, 0
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        import click
+
+        if phase != self.phase:
+            self.close()
+            label = both({CHECKING: "import_checking", IMPORTING: "import_importing"}[phase])
+            self.phase, self.shown = phase, 0
+            self.bar = click.progressbar(length=total, label=label, file=click.get_text_stream("stderr"))
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def import_command(orgs, path, *, dry_run: bool, accept_valid: bool, sheet: str | None) -> bool:
+    """`sanphalang import orgs FILE`: prints the counts and every problem; False if any row
+    (or the file) was rejected."""
+    import click
+
+    from services.orgs.spreadsheet import read_rows
+
+    content = path.read_bytes()
+    read = read_rows(path.name, content, sheet)
+    digest = import_digest(content, read.sheet or sheet, accept_valid, orgs.head()["seq"])
+    bars = ProgressBars()
+    try:
+        report = import_rows(orgs, read, cli_actor(), digest, dry_run=dry_run, accept_valid=accept_valid,
+                             progress=bars)
+    except CommandError as error:  # e.g. a record edited meanwhile: say so, and that it may be re-run
+        bars.close()
+        click.echo(problem_line(error_problem(error)))
+        return False
+    finally:
+        bars.close()
+    click.echo(both("import_counts", **report.counts()))
+    if dry_run:
+        click.echo(both("import_dry_run"))
+    elif report.problems and not accept_valid:
+        click.echo(both("import_nothing_written"))
+    for problem in report.problems:
+        click.echo(problem_line(problem))
+    return not report.problems
+
+
+def export_command(orgs, path, filters: dict) -> int:
+    """`sanphalang export orgs FILE.xlsx|FILE.csv`: every organization the filters select."""
+    import click
+
+    from services.orgs.spreadsheet import iter_csv, write_xlsx
+
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise click.UsageError(both("export_format"))
+    count = 0
+
+    def counted():
+        nonlocal count
+        for record in org_records(orgs.list, filters):
+            count += 1
+            yield record
+
+    if suffix == ".csv":
+        with open(path, "wb") as out:
+            for piece in iter_csv(counted()):
+                out.write(piece)
+    else:
+        path.write_bytes(write_xlsx(counted()))
+    click.echo(both("export_done", count=count, path=path))
+    return count

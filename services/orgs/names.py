@@ -1,0 +1,63 @@
+"""Names as people write them, reduced to a key for finding the same organization twice:
+spacing, punctuation, Thai digits, Latin case, the order Thai marks were typed in and the
+usual organizational prefixes aside."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from services.chassis.validation import to_arabic_digits
+
+# Words an organization's name often starts with; tried longest first, and again after one
+# is taken, so "กลุ่มวิสาหกิจชุมชนทอผ้า" and "วิสาหกิจชุมชนทอผ้า" both become "ทอผ้า".
+PREFIXES = tuple(sorted((
+    "กลุ่ม", "ชมรม", "สมาคม", "มูลนิธิ", "วิสาหกิจชุมชน", "กองทุน", "สหกรณ์", "ศูนย์", "เครือข่าย",
+    "สภาองค์กรชุมชน", "สถาบัน",
+), key=len, reverse=True))
+# ...and ends with (a registered cooperative or company: "... จำกัด")
+SUFFIXES = ("จำกัด",)
+
+# Thai marks typed in either order look the same: a vowel above or below the consonant
+# first, then the tone mark, then nikhahit (of sara am), then the rest (thanthakhat...).
+_THAI_VOWEL_MARKS = set("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47")
+_THAI_TONE_MARKS = set("\u0e48\u0e49\u0e4a\u0e4b")
+_NIKHAHIT = "\u0e4d"
+# sara am, also typed as nikhahit + sara aa (which NFKC makes of it), around a tone mark:
+# น้ำ = น + ้ + ำ = น + ้ + ํ + า = น + ํ + ้ + า
+_SARA_AM_PARTS = "\u0e4d\u0e32"
+_SARA_AM = "\u0e33"
+# everything but letters, digits and Thai or Latin combining marks: spaces, punctuation, symbols
+_DROP = re.compile("[^\\w\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]|_")
+_MARK_RUN = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]{2,}")
+
+
+def normalize(name: str) -> str:
+    """The duplicate-detection key of a name: NFC, Thai digits as Arabic, lower case, only
+    letters, marks and digits (no spaces or punctuation), Thai marks in one order, without
+    the leading organizational words in PREFIXES and a trailing "จำกัด"."""
+    text = _DROP.sub("", unicodedata.normalize("NFC", to_arabic_digits(name or "")).lower())
+    text = _thai_marks(text.replace(_SARA_AM, _SARA_AM_PARTS)).replace(_SARA_AM_PARTS, _SARA_AM)
+    stripped = True
+    while stripped:
+        stripped = False
+        for prefix in PREFIXES:
+            if text.startswith(prefix) and len(text) > len(prefix):
+                text, stripped = text[len(prefix):], True
+                break
+    for suffix in SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+    return text
+
+
+def _rank(mark: str) -> int:
+    return 0 if mark in _THAI_VOWEL_MARKS else 1 if mark in _THAI_TONE_MARKS else 2 if mark == _NIKHAHIT else 3
+
+
+def _in_order(run: re.Match) -> str:
+    return "".join(sorted(dict.fromkeys(run.group()), key=_rank))
+
+
+def _thai_marks(text: str) -> str:
+    """Each run of Thai combining marks in canonical order, a mark typed twice kept once."""
+    return _MARK_RUN.sub(_in_order, text)

@@ -1,0 +1,124 @@
+"""The client side of an import (sanphalang.spreadsheets): chunks, the check before the write,
+idempotency keys, and problems located in the spreadsheet, against a stand-in orgs service."""
+from __future__ import annotations
+
+from sanphalang.demo import org_rows
+from sanphalang.spreadsheets import ImportReport, import_digest, import_rows, problem_line
+from services.chassis.errors import CommandRejected
+from services.chassis.validation import load
+from services.orgs.schemas import OrgRegistration
+from services.orgs.spreadsheet import ReadResult, read_rows
+
+ACTOR = {"user": "cli:test", "role": "admin", "center": None, "request": None}
+
+
+class FakeOrgs:
+    """import_rows as the service answers it: validation, upsert on (subdistrict, name)."""
+
+    def __init__(self):
+        self.calls: list[dict] = []
+        self.known: set = set()
+        self._schema = OrgRegistration()
+
+    def import_rows(self, payloads, actor, key=None, first_row=1, dry_run=False, accept_valid=False):
+        self.calls.append({"key": key, "first_row": first_row, "dry_run": dry_run, "rows": len(payloads),
+                           "request": actor["request"]})
+        good, problems = [], []
+        for row, payload in enumerate(payloads, start=first_row):
+            try:
+                good.append(load(self._schema, payload, row=row))
+            except CommandRejected as error:
+                problems += error.problems
+        if problems and not accept_valid:
+            raise CommandRejected(problems)
+        fresh = {(f["subdistrict"], f["name"]) for f in good} - self.known
+        if not dry_run:
+            self.known |= fresh
+        return {"created": len(fresh), "updated": 0, "unchanged": len(good) - len(fresh), "rejected": problems,
+                "ids": []}
+
+
+def read(count: int, bad: dict[int, dict] | None = None, gap_after: int | None = None) -> ReadResult:
+    """`count` rows from row 2, `bad` replacing fields of some, a skipped blank row after one."""
+    rows, number = [], 2
+    for n, payload in enumerate(org_rows(count, seed=11)):
+        rows.append((number, {**payload, **(bad or {}).get(n, {})}))
+        number += 2 if n == gap_after else 1
+    return ReadResult(rows=rows, headers={"members": "สมาชิก (คน)", "name": "ชื่อ"}, sheet=None)
+
+
+def test_every_chunk_is_checked_before_any_is_written_with_one_key_per_chunk():
+    orgs = FakeOrgs()
+    seen = []
+    report = import_rows(orgs, read(4500), ACTOR, "d1", chunk=2000, progress=lambda *a: seen.append(a))
+    assert [c["dry_run"] for c in orgs.calls] == [True, True, True, False, False, False]
+    assert [c["key"] for c in orgs.calls[3:]] == ["import-d1-0", "import-d1-1", "import-d1-2"]
+    assert [c["first_row"] for c in orgs.calls[3:]] == [1, 2001, 4001]
+    assert all(c["request"] == c["key"] for c in orgs.calls)
+    assert report.counts() == {"created": 4500, "updated": 0, "unchanged": 0, "rejected": 0} and report.written
+    assert seen[-1] == ("importing", 4500, 4500) and seen[2] == ("checking", 4500, 4500)
+
+
+def test_a_bad_row_in_the_last_chunk_writes_nothing_and_is_located_in_the_sheet():
+    orgs = FakeOrgs()
+    report = import_rows(orgs, read(4500, bad={4300: {"members": "มาก"}}, gap_after=10), ACTOR, "d2", chunk=2000)
+    assert all(c["dry_run"] for c in orgs.calls) and len(orgs.calls) == 3
+    assert not report.written and report.rejected == 1
+    (problem,) = report.problems
+    assert (problem["row"], problem["field"], problem["code"], problem["column"]) == (4303, "members", "not_integer",
+                                                                                     "สมาชิก (คน)")
+    assert problem_line(problem) == "row 4303, column สมาชิก (คน): ต้องเป็นจำนวนเต็ม (เลขไทยหรือเลขอารบิก) / " \
+                                    "Must be a whole number (Thai or Arabic digits)"
+
+
+def test_accept_valid_imports_the_good_rows_and_reports_the_bad():
+    orgs = FakeOrgs()
+    report = import_rows(orgs, read(30, bad={3: {"type": "club"}, 7: {"name": ""}}), ACTOR, "d3",
+                         accept_valid=True, chunk=20)
+    assert report.counts() == {"created": 28, "updated": 0, "unchanged": 0, "rejected": 2}
+    assert sorted(p["row"] for p in report.problems) == [5, 9]
+    assert report.written and sum(not c["dry_run"] for c in orgs.calls) == 2
+
+
+def test_the_same_file_again_sends_nothing_to_write():
+    orgs = FakeOrgs()
+    import_rows(orgs, read(50), ACTOR, "d4", chunk=20)
+    orgs.calls.clear()
+    again = import_rows(orgs, read(50), ACTOR, "d5", chunk=20)
+    assert all(c["dry_run"] for c in orgs.calls)
+    assert again.counts() == {"created": 0, "updated": 0, "unchanged": 50, "rejected": 0} and not again.written
+
+
+def test_a_dry_run_writes_nothing_and_counts_what_would_happen():
+    orgs = FakeOrgs()
+    report = import_rows(orgs, read(50), ACTOR, "d6", dry_run=True, chunk=20)
+    assert all(c["dry_run"] for c in orgs.calls) and not orgs.known
+    assert report.created == 50 and not report.written
+
+
+def test_file_problems_call_nothing_and_reject_every_row():
+    orgs = FakeOrgs()
+    result = read_rows("x.xlsx", b"not a workbook")
+    report = import_rows(orgs, result, ACTOR, "d7")
+    assert orgs.calls == [] and [p["code"] for p in report.problems] == ["not_a_spreadsheet"]
+    assert problem_line(report.problems[0]).startswith("ไฟล์นี้ไม่ใช่สเปรดชีต")
+    assert ImportReport(total=5, problems=report.problems).rejected == 5
+
+
+def test_the_digest_follows_the_content_the_options_and_the_register_head():
+    base = import_digest(b"abc", None, False, 10)
+    assert base == import_digest(b"abc", None, False, 10)
+    assert len({base, import_digest(b"abd", None, False, 10), import_digest(b"abc", "s", False, 10),
+                import_digest(b"abc", None, True, 10), import_digest(b"abc", None, False, 11)}) == 5
+
+
+def test_an_error_ends_the_import_as_a_problem_with_its_own_message():
+    from nameko.exceptions import RpcTimeout
+
+    from sanphalang.spreadsheets import error_problem
+    from services.chassis.errors import Conflict
+
+    conflict = error_problem(Conflict("org-1", 7))
+    assert conflict["code"] == "conflict" and "7" in problem_line(conflict)
+    assert error_problem(RpcTimeout())["code"] == "unavailable"
+    assert error_problem(ValueError("bug"))["code"] == "internal_error"
