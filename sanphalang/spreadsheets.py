@@ -9,6 +9,7 @@ from typing import Callable, Iterator
 
 from services.chassis.errors import CommandError, CommandRejected
 from services.chassis.messages import message
+from services.orgs.handlers import checked_rows
 from services.orgs.spreadsheet import EXPORT_COLUMNS, FILE, ReadResult
 
 CHUNK = 2000
@@ -68,27 +69,96 @@ def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bo
     progress = progress or (lambda *_: None)
     pieces = [(n, start + 1, [payload for _, payload in read.rows[start:start + chunk]])
               for n, start in enumerate(range(0, len(read.rows), chunk))]
-    plans, done = [], 0
-    for n, first, payloads in pieces:
-        plan = _call(orgs, payloads, actor, f"import-{digest}-{n}", first, True, accept_valid)
-        report.problems += [_located(p, read) for p in plan["rejected"]]
-        plans.append(plan)
+    lanes = list(orgs) if isinstance(orgs, (list, tuple)) else [orgs]
+    if dry_run:
+        return _dry_run(lanes, pieces, read, actor, digest, accept_valid, progress, report)
+    # The check runs here, with the service's own schemas and rules, so a file with a bad row
+    # writes nothing (unless accept_valid) and the service's cores only do the writing.
+    done = 0
+    for _, first, payloads in pieces:
+        report.problems += [_located(p, read) for p in checked_rows(payloads, first)[1]]
         done += len(payloads)
         progress(CHECKING, done, report.total)
-    if dry_run or (report.problems and not accept_valid):
-        if dry_run:
-            for plan in plans:
-                report.add(plan)
+    if report.problems and not accept_valid:
         return report
     done = 0
-    for (n, first, payloads), plan in zip(pieces, plans):
-        if plan["created"] or plan["updated"]:
-            plan = _call(orgs, payloads, actor, f"import-{digest}-{n}", first, False, accept_valid)
-            report.written = True
+
+    def imported(plan, payloads):
+        nonlocal done
         report.add(plan)
+        report.written = report.written or bool(plan["created"] or plan["updated"])
         done += len(payloads)
         progress(IMPORTING, done, report.total)
+
+    writes = [
+        (lambda lane, n=n, first=first, payloads=payloads: _call(
+            lane, payloads, actor, f"import-{digest}-{n}", first, False, accept_valid), payloads)
+        for n, first, payloads in pieces
+    ]
+    # chunks that share an organization must land one after the other, or both would create it
+    _in_lanes(lanes if _keys_apart(pieces) else lanes[:1], writes, imported)
     return report
+
+
+def _dry_run(lanes, pieces, read, actor, digest, accept_valid, progress, report) -> ImportReport:
+    """What an import would do, asked of the service chunk by chunk; nothing is written."""
+    done = 0
+
+    def checked(plan, payloads):
+        nonlocal done
+        report.problems.extend(_located(p, read) for p in plan["rejected"])
+        report.add(plan)
+        done += len(payloads)
+        progress(CHECKING, done, report.total)
+
+    _in_lanes(lanes, [
+        (lambda lane, n=n, first=first, payloads=payloads: _call(
+            lane, payloads, actor, f"import-{digest}-{n}", first, True, accept_valid), payloads)
+        for n, first, payloads in pieces
+    ], checked)
+    report.problems.sort(key=lambda p: (p["row"] is None, p["row"] or 0))
+    return report
+
+
+def _in_lanes(lanes: list, calls: list, each) -> list:
+    """Run `calls` [(call(lane), payloads)] with one caller per lane at a time (a nameko proxy
+    serves one caller at a time); `each(result, payloads)` as each finishes; results in order."""
+    if len(lanes) == 1 or len(calls) < 2:
+        return [_then(call(lanes[0]), payloads, each) for call, payloads in calls]
+    from eventlet.greenpool import GreenPool
+    from eventlet.queue import LightQueue
+
+    free = LightQueue()
+    for lane in lanes:
+        free.put(lane)
+
+    def run(item):
+        call, payloads = item
+        lane = free.get()
+        try:
+            return _then(call(lane), payloads, each)
+        finally:
+            free.put(lane)
+
+    return list(GreenPool(len(lanes)).imap(run, calls))
+
+
+def _then(result: dict, payloads: list, each) -> dict:
+    each(result, payloads)
+    return result
+
+
+def _keys_apart(pieces: list) -> bool:
+    """True when no organization (subdistrict + normalized name) appears in two chunks."""
+    from services.orgs.names import normalize
+
+    owner: dict = {}
+    for n, _, payloads in pieces:
+        for payload in payloads:
+            key = (payload.get("subdistrict"), normalize(str(payload.get("name") or "")))
+            if owner.setdefault(key, n) != n:
+                return False
+    return True
 
 
 def _call(orgs, payloads, actor, key, first, dry_run, accept_valid) -> dict:

@@ -4,6 +4,7 @@ usual organizational prefixes aside."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 from services.chassis.validation import to_arabic_digits
@@ -31,6 +32,7 @@ _DROP = re.compile("[^\\w\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]|_")
 _MARK_RUN = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]{2,}")
 
 
+@lru_cache(maxsize=65_536)  # an import computes each row's key more than once
 def normalize(name: str) -> str:
     """The duplicate-detection key of a name: NFC, Thai digits as Arabic, lower case, only
     letters, marks and digits (no spaces or punctuation), Thai marks in one order, without

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, select, tuple_
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, and_, select, text, tuple_
 from sqlalchemy.engine import Connection, Engine
 
-from services.chassis.database import bulk_insert
+from services.chassis.database import bulk_insert, is_postgres
 
 from . import domain
 from . import events as ev
@@ -136,16 +136,22 @@ def get(engine: Engine, org_id: str) -> dict | None:
 
 
 def by_natural_key(engine: Engine, keys: list[tuple[str, str]]) -> dict[tuple[str, str], domain.Organization]:
-    """The organizations (not merged) at (subdistrict, normalized name) keys."""
+    """The organizations (not merged) at (subdistrict, normalized name) keys: on PostgreSQL one
+    join against the keys as arrays, elsewhere row-value IN lists."""
     found = {}
     with engine.connect() as conn:
-        for first in range(0, len(keys), 500):
-            chunk = keys[first:first + 500]
-            query = select(organizations).where(
-                tuple_(organizations.c.subdistrict, organizations.c.name_key).in_(chunk),
-                organizations.c.status != "merged",
-            )
-            for row in conn.execute(query).mappings():
+        for first in range(0, len(keys), 2000 if is_postgres(engine) else 500):
+            chunk = keys[first:first + 2000]
+            if is_postgres(engine):
+                subdistricts, names = [list(column) for column in zip(*chunk)] if chunk else ([], [])
+                wanted = text("SELECT s, n FROM unnest(CAST(:s AS text[]), CAST(:n AS text[])) AS k(s, n)") \
+                    .bindparams(s=subdistricts, n=names).columns(s=String, n=String).subquery()
+                query = select(organizations).join(
+                    wanted, and_(organizations.c.subdistrict == wanted.c.s, organizations.c.name_key == wanted.c.n))
+            else:
+                chunk = keys[first:first + 500]
+                query = select(organizations).where(tuple_(organizations.c.subdistrict, organizations.c.name_key).in_(chunk))
+            for row in conn.execute(query.where(organizations.c.status != "merged")).mappings():
                 found[row["subdistrict"], row["name_key"]] = _aggregate(dict(row))
     return found
 

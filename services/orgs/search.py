@@ -4,7 +4,11 @@ finding duplicate candidates, over the `organizations` read model.
 Substrings are indexed without word segmentation: on SQLite by an FTS5 `trigram` index, on
 PostgreSQL by `pg_trgm` GIN indexes. Queries shorter than three characters cannot use
 trigrams and scan with LIKE; so does any query within one place (center, province, district
-or subdistrict), whose few thousand rows a B-tree on (place, name, id) hands over in order.
+or subdistrict), whose few thousand rows the place's own B-tree index hands over.
+
+A query's matches are sorted by (name, id), except when they are many (a common substring
+like "กลุ่ม"): then the page is first looked for by reading the name order from the start,
+within a budget, since such matches often come early and sorting all of them costs more.
 
 SQLite keeps two tables beside `organizations`, both written only by SQL triggers on it, so no
 Python code has to remember them:
@@ -25,7 +29,7 @@ from datetime import date
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection, Engine
 
-from services.chassis.database import is_postgres
+from services.chassis.database import exclusive, is_postgres
 from services.chassis.errors import rejected
 
 FTS = "organizations_fts"
@@ -84,6 +88,7 @@ def create_schema(engine: Engine) -> None:
     """Create the search indexes (idempotent); on SQLite, rebuild the trigram index and its
     key table from the rows when they do not hold one row per organization."""
     with engine.begin() as conn:
+        exclusive(conn, "schema:organizations-search")  # replicas starting together take turns
         if is_postgres(conn):
             for statement in _PG_SCHEMA:
                 conn.execute(text(statement))
@@ -111,8 +116,8 @@ def rebuild(conn: Connection) -> None:
 
 MIN_TRIGRAM = 3  # code points; a shorter query cannot use a trigram index and scans with LIKE
 COUNT_CAP = 10_000  # PostgreSQL counts a query's matches up to this many, then `total_capped`
-SORT_MAX = 15_000  # SQLite sorts up to this many matches; more (PostgreSQL: more than COUNT_CAP) are read off the name order...
-WALK_BUDGET = 20_000  # ...within its first rows, else sorted after all
+SORT_MAX = 15_000  # SQLite sorts up to this many matches; PostgreSQL up to COUNT_CAP. More are
+WALK_BUDGET = 20_000  # first looked for in this many rows of the name order, then sorted after all
 LOCATION = ("center", "province", "district", "subdistrict")
 # filter name -> (column, operator); values are always bound parameters
 _FILTERS = {
@@ -127,10 +132,11 @@ def query(engine: Engine, filters: dict, page: int = 1, per_page: int = 50) -> d
     many match.
 
     `q` matches a substring of `name` or `name_en` literally (LIKE wildcards are plain
-    characters) and case-insensitively. `total` is exact, except on PostgreSQL for a `q` with
-    more than COUNT_CAP matches outside one place: then it is COUNT_CAP + 1 and the answer
-    has `total_capped: true` (checking every row of a very common substring there costs more
-    than the page). SQLite counts such matches on its narrow key table, exactly."""
+    characters) and case-insensitively. `total` is exact up to COUNT_CAP matches of a `q`;
+    past that, on PostgreSQL (and for a `q` shorter than three characters on either
+    database), it is COUNT_CAP + 1 and the answer has `total_capped: true`, as checking every
+    row of a very common substring would cost more than the page. SQLite counts trigram
+    matches exactly on its narrow key table. Without `q` the count is always exact."""
     page, per_page = max(int(page or 1), 1), max(int(per_page or 50), 1)
     q = unicodedata.normalize("NFC", str(filters.get("q") or "")).strip()
     located = any(filters.get(k) for k in LOCATION)
@@ -232,9 +238,10 @@ class _Search:
         rows of that order hold it; else None. A common substring's matches cluster (every
         name that starts with สหกรณ์ sorts late), so they may all lie past the budget. The
         index on (name, id, name_en) answers the match alone."""
-        # PostgreSQL reads only as far as the page needs it to (ILIKE on a Thai name is dear)
-        need = self.params["offset"] + self.params["limit"]
-        self.params["budget"] = WALK_BUDGET if not self.postgres else min(WALK_BUDGET, max(WALK_BUDGET // 10, 10 * need))
+        budget = WALK_BUDGET
+        if self.postgres and self.q.lower() != self.q.upper():  # ILIKE on a Thai name is dear
+            budget = min(budget, max(budget // 10, 10 * (self.params["offset"] + self.params["limit"])))
+        self.params["budget"] = budget
         bound = self.scalar("SELECT o.name FROM organizations o ORDER BY o.name, o.id LIMIT 1 OFFSET :budget")
         source = "organizations o" if self.postgres else f"organizations o INDEXED BY {WALK_INDEX}"
         self.params["bound"] = bound

@@ -9,17 +9,19 @@ from services.chassis.database import make_engine
 from services.chassis.envelope import new_ids
 from services.orgs import readmodel
 from services.orgs.domain import register
+from services.orgs.schemas import OrgRegistration
 
 
 def _table_rows(rows: list[dict]) -> list[dict]:
-    """The rows as the register stores them (C.E. year, derived center), so every baseline
-    writes exactly what ours writes to its read model."""
-    out = []
-    for row, org_id in zip(rows, new_ids(len(rows))):  # the same time-ordered ids ours get
-        data = register({**row, "founded_year": row["founded_year"] - 543}).data
-        out.append({"id": org_id, "version": 1, "status": "active", **data,
-                    "created_at": "2026-01-01T00:00:00.000000Z", "updated_at": "2026-01-01T00:00:00.000000Z"})
-    return out
+    """The rows exactly as the register stores them (validated, C.E. year, derived center,
+    natural key, same time-ordered ids), so every baseline writes what ours writes to its
+    read model."""
+    loaded = OrgRegistration().load(rows, many=True)
+    at = "2026-01-01T00:00:00.000000Z"
+    return [
+        readmodel._new_row({"stream": pending.stream, "version": 1, "data": pending.data, "at": at})
+        for pending in (register(fields, org_id) for fields, org_id in zip(loaded, new_ids(len(rows))))
+    ]
 
 
 def bare_insert(url: str, rows: list[dict]) -> float:

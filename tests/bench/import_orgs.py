@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import eventlet
@@ -17,14 +18,17 @@ from .data import org_rows
 CHUNK = 5000
 IN_FLIGHT = 2
 ORGS_REPLICAS = 2  # the write side scaled out as operations would: validation runs on both cores
+ACTOR = {"user": "bench", "role": "admin", "center": None, "request": "bench"}
 
 
-def _through_sanphalang(rows: list[dict]) -> tuple[float, float]:
-    """(events per second until reporting caught up, seconds until the last append returned)."""
+@contextmanager
+def write_side(replicas: int = ORGS_REPLICAS):
+    """orgs (scaled to `replicas`) and reporting on fresh PostgreSQL databases and a vhost of
+    their own; yields the System once both answer."""
     with rabbit_vhost() as amqp, pg_database("bench_orgs") as orgs, pg_database("bench_reporting") as reporting:
         system = System(Path(tempfile.mkdtemp(prefix="sanphalang-bench-")), amqp,
                         {"orgs": orgs, "reporting": reporting}, SANPHALANG_RPC_TIMEOUT="600")
-        for replica in range(ORGS_REPLICAS):
+        for replica in range(replicas):
             # one batch at a time per replica: with nameko's prefetch of max_workers, one
             # replica could otherwise take both batches in flight and leave the other idle
             system.start("orgs", name=f"orgs-{replica}", SANPHALANG_MAX_WORKERS="1")
@@ -32,28 +36,37 @@ def _through_sanphalang(rows: list[dict]) -> tuple[float, float]:
         try:
             with system.rpc(timeout=600) as rpc:
                 _wait_answering(rpc)
-                actor = {"user": "bench", "role": "admin", "center": None, "request": "bench"}
-                chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
-                lanes = [chunks[lane::IN_FLIGHT] for lane in range(IN_FLIGHT)]
-
-                def send(lane):  # one proxy per lane: a proxy serves one caller at a time
-                    with system.rpc(timeout=600) as own:
-                        return [own.orgs.register_batch(chunk, actor, None) for chunk in lane]
-
-                _profile(system)
-                start = time.perf_counter()
-                results = [r for lane in GreenPool(IN_FLIGHT).imap(send, lanes) for r in lane]
-                appended = time.perf_counter() - start
-                assert sum(r["registered"] for r in results) == len(rows)
-                head = rpc.orgs.head()["seq"]
-                while rpc.reporting.positions()["orgs"] < head:
-                    eventlet.sleep(0.05)
-                caught_up = time.perf_counter() - start
-                value = rpc.reporting.indicators("nation")["places"][0]["indicators"][2]["value"]
-                assert value == len(rows), value
-            return len(rows) / caught_up, appended
+            yield system
         finally:
             system.stop()
+
+
+def caught_up(rpc, expected_orgs: int) -> None:
+    """Wait until reporting has applied the whole log and counts `expected_orgs`."""
+    head = rpc.orgs.head()["seq"]
+    while rpc.reporting.positions()["orgs"] < head:
+        eventlet.sleep(0.05)
+    value = rpc.reporting.indicators("nation")["places"][0]["indicators"][2]["value"]
+    assert value == expected_orgs, value
+
+
+def _through_sanphalang(rows: list[dict]) -> tuple[float, float]:
+    """(events per second until reporting caught up, seconds until the last append returned)."""
+    with write_side() as system, system.rpc(timeout=600) as rpc:
+        chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
+        lanes = [chunks[lane::IN_FLIGHT] for lane in range(IN_FLIGHT)]
+
+        def send(lane):  # one proxy per lane: a proxy serves one caller at a time
+            with system.rpc(timeout=600) as own:
+                return [own.orgs.register_batch(chunk, ACTOR, None) for chunk in lane]
+
+        _profile(system)
+        start = time.perf_counter()
+        results = [r for lane in GreenPool(IN_FLIGHT).imap(send, lanes) for r in lane]
+        appended = time.perf_counter() - start
+        assert sum(r["registered"] for r in results) == len(rows)
+        caught_up(rpc, len(rows))
+        return len(rows) / (time.perf_counter() - start), appended
 
 
 def _wait_answering(rpc, timeout: float = 60) -> None:

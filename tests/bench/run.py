@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, each figure beside its baseline measured in the same run.
 
-    python -m tests.bench.run [--orgs N]
+    python -m tests.bench.run [--orgs N] [--only import|file|search]
 """
 from __future__ import annotations
 
@@ -13,14 +13,20 @@ eventlet.monkey_patch()
 
 import argparse  # noqa: E402
 
-from . import import_orgs  # noqa: E402
+from . import import_file, import_orgs, search_orgs  # noqa: E402
+
+BENCHMARKS = {"import": import_orgs, "file": import_file, "search": search_orgs}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--orgs", type=int, default=200_000, help="organizations to import (default 200,000)")
+    parser.add_argument("--orgs", type=int, default=200_000, help="organizations per benchmark (default 200,000)")
+    parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append", help="run only these")
     args = parser.parse_args()
-    print(import_orgs.report(import_orgs.run(args.orgs)), flush=True)
+    for name in args.only or BENCHMARKS:
+        module = BENCHMARKS[name]
+        print(module.report(module.run(args.orgs)), flush=True)
+        print(flush=True)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import random
 import statistics
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 from sqlalchemy import text
@@ -59,7 +60,8 @@ def table_rows(count: int, seed: int = 2559) -> list[dict]:
             "strength_criteria": json.dumps(rnd.sample(CRITERIA, 2)) if assessed else None,
             "strength_assessed_on": "2025-03-01" if assessed else None,
             "strength_assessor": "bench" if assessed else None,
-            "verified_on": f"202{rnd.randint(3, 5)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}" if verified else None,
+            "verified_on": f"202{rnd.randint(3, 5)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+            if verified else None,
             "verified_by": "bench" if verified else None,
             "merged_into": ids[0] if status == "merged" else None,
             "created_at": at, "updated_at": at,
@@ -128,7 +130,8 @@ def queries(rows: list[dict], count: int = QUERIES, seed: int = 7) -> list[tuple
 
     def other():
         key = rnd.choice(("type", "status", "strength", "verified_since"))
-        row = rnd.choice([r for r in rows[:2000] if r[{"strength": "strength_level", "verified_since": "verified_on"}.get(key, key)]])
+        column = {"strength": "strength_level", "verified_since": "verified_on"}.get(key, key)
+        row = rnd.choice([r for r in rows[:2000] if r[column]])
         if key == "verified_since":
             return {key: verified[int(len(verified) * rnd.uniform(0.5, 0.98))]}
         return {key: row["strength_level"] if key == "strength" else row[key]}
@@ -162,8 +165,6 @@ def _substring(rnd: random.Random, name: str, shortest: int = 3, longest: int = 
 
 
 def _mark(ch: str) -> bool:
-    import unicodedata
-
     return unicodedata.category(ch) == "Mn"
 
 
@@ -196,7 +197,8 @@ def _measure(engine, plan: list[tuple[str, dict, int]]) -> dict:
         ours.append((mid - start) * 1000)
         base.append((end - mid) * 1000)
         kinds.setdefault(kind, []).append(ours[-1])
-        same_total = got["total"] == expected["total"] or (got.get("total_capped") and expected["total"] > search.COUNT_CAP)
+        same_total = got["total"] == expected["total"] or (
+            got.get("total_capped") and expected["total"] > search.COUNT_CAP)
         if [r["id"] for r in got["items"]] != [r["id"] for r in expected["items"]] or not same_total:
             wrong.append((kind, filters, page))
     return {"ours": _percentiles(ours), "baseline": _percentiles(base), "wrong": wrong,
