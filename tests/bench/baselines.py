@@ -66,10 +66,12 @@ def eventsourcing_save(url: str, rows: list[dict], chunk: int = 5000) -> float:
 
     class Organization(Aggregate):
         @event("Registered")
-        def __init__(self, name, type, province, district, subdistrict, village_no, founded_year, members):
-            self.name, self.type, self.province = name, type, province
-            self.district, self.subdistrict, self.village_no = district, subdistrict, village_no
-            self.founded_year, self.members = founded_year, members
+        def __init__(self, name, type, province, district, subdistrict, village_no=None, founded_year=None,
+                     members=None, name_en=None, address=None, areas=(), source=None):
+            self.name, self.name_en, self.type = name, name_en, type
+            self.province, self.district, self.subdistrict = province, district, subdistrict
+            self.village_no, self.address, self.founded_year = village_no, address, founded_year
+            self.members, self.areas, self.source = members, list(areas), source
 
     database = url.rsplit("/", 1)[1]
     env = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": database,
