@@ -19,7 +19,9 @@ from .etags import expected_version, with_etag
 blp = Blueprint("orgs", __name__, description="องค์กรชุมชน — community organizations")
 
 
-class OrgQuery(Schema):
+class OrgFilters(Schema):
+    """The filters of the list, shared by its exports."""
+
     q = fields.String(metadata={"description": "part of the name, Thai or English"})
     center = fields.String()
     province = fields.String()
@@ -29,6 +31,9 @@ class OrgQuery(Schema):
     status = fields.String(validate=validate.OneOf(list(STATUSES)))
     strength = fields.String(validate=validate.OneOf(list(STRENGTH_LEVELS)))
     verified_since = fields.Date(metadata={"description": "last verified on or after this date"})
+
+
+class OrgQuery(OrgFilters):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 

@@ -18,27 +18,17 @@ from services.chassis.messages import CATALOGUE
 from services.chassis.validation import StrictSchema, load
 from services.orgs import spreadsheet
 from services.orgs.spreadsheet_values import guard_formula
-from services.orgs.vocabulary import ORG_TYPES, STATUSES
 
 from .. import errors, imports
 from ..rpc import RpcPool
 from . import actor
+from .orgs import OrgFilters
 
 blp = Blueprint("org_spreadsheets", __name__, description="องค์กรชุมชน — spreadsheets: template, export, import")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 JOB_RPC_TIMEOUT = 600
-
-
-class ExportQuery(Schema):
-    q = fields.String(metadata={"description": "part of the name, Thai or English"})
-    center = fields.String()
-    province = fields.String()
-    district = fields.String()
-    subdistrict = fields.String()
-    type = fields.String(validate=validate.OneOf(list(ORG_TYPES)))
-    status = fields.String(validate=validate.OneOf(list(STATUSES)))
 
 
 class ImportForm(StrictSchema):
@@ -138,7 +128,7 @@ def _records(query: dict):
 
 @blp.route("/export.xlsx")
 class ExportXlsx(MethodView):
-    @blp.arguments(ExportQuery, location="query")
+    @blp.arguments(OrgFilters, location="query")
     @blp.response(200, content_type=XLSX, description="the organizations as a workbook")
     @blp.doc(**_binary(XLSX, "the organizations the filters select, Thai headers"))
     def get(self, query):
@@ -148,7 +138,7 @@ class ExportXlsx(MethodView):
 
 @blp.route("/export.csv")
 class ExportCsv(MethodView):
-    @blp.arguments(ExportQuery, location="query")
+    @blp.arguments(OrgFilters, location="query")
     @blp.response(200, content_type=CSV, description="the organizations as CSV")
     @blp.doc(**_binary(CSV, "UTF-8 with a byte-order mark (Excel shows the Thai), Thai headers"))
     def get(self, query):
