@@ -24,10 +24,10 @@ organizations = Table(
     Column("name", String(200), nullable=False),
     Column("name_en", String(200)),
     Column("name_key", String(200), nullable=False),  # names.normalize(name): the natural key with subdistrict
-    Column("type", String(40), nullable=False, index=True),
+    Column("type", String(40), nullable=False),  # indexed by (type, name, id) in search.py
     Column("province", String(2), nullable=False, index=True),
     Column("district", String(4), index=True),
-    Column("subdistrict", String(6), index=True),
+    Column("subdistrict", String(6)),  # indexed by the natural key (subdistrict, name_key)
     Column("village_no", Integer),
     Column("address", String(300)),
     Column("founded_year", Integer),
