@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from services.orgs.handlers import BATCH_MAX
@@ -202,5 +202,3 @@ class OrgHistory(MethodView):
         with rpc() as cluster:
             return cluster.orgs.history(str(org_id))
 
-
-__all__ = ["blp", "abort"]
