@@ -12,6 +12,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 from .errors import CommandRejected
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_THAI_DIGIT = re.compile("[๐-๙]")
 _SEPARATORS = re.compile(r"[\s,]")
 _DIGITS = re.compile(r"[+-]?\d{1,12}")
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
@@ -19,7 +20,8 @@ _CODES_BY_FIELD_KIND = {"invalid": "invalid", "required": "required", "null": "n
 
 
 def to_arabic_digits(text: str) -> str:
-    return text.translate(THAI_DIGITS)
+    # translate() looks up every character; finding out that there is nothing to translate is cheaper
+    return text.translate(THAI_DIGITS) if _THAI_DIGIT.search(text) else text
 
 
 def coded(code: str, **params) -> str:
@@ -39,21 +41,57 @@ def one_of(choices) -> validate.OneOf:
     return validate.OneOf(list(choices), error="not_one_of")
 
 
-class Text(fields.String):
+class QuickValidation:
+    """For a field class: marshmallow wraps a field's validators in a new validate.And for every
+    value; a value that passes needs only the validators. When one fails, marshmallow's own
+    path runs them all again, so the errors are exactly its own."""
+
+    def _validate(self, value):
+        try:
+            for validator in self.validators:
+                validator(value)
+        except ValidationError:
+            super()._validate(value)
+
+
+class Code(QuickValidation, fields.String):
+    """A code: a division code, or one from a vocabulary with `validate=one_of(...)`."""
+
+    default_error_messages = {"invalid": "invalid"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return value if type(value) is str else super()._deserialize(value, attr, data, **kwargs)
+
+
+class Codes(QuickValidation, fields.List):
+    """A list of codes, each one of `choices`."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(Code(validate=one_of(choices)), **kwargs)
+        self._choices = frozenset(choices)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if type(value) is list and all(type(code) is str and code in self._choices for code in value):
+            return list(value)  # what the inner field makes of each of them
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Text(QuickValidation, fields.String):
     """Trimmed text without control characters; blank counts as missing when required."""
 
     default_error_messages = {"invalid": "not_text", "control": "control_characters", "blank": "blank"}
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text_ = unicodedata.normalize("NFC", super()._deserialize(value, attr, data, **kwargs)).strip()
-        if CONTROL.search(text_):
+        text_ = value if type(value) is str else super()._deserialize(value, attr, data, **kwargs)
+        text_ = unicodedata.normalize("NFC", text_).strip()
+        if not text_.isprintable() and CONTROL.search(text_):  # control characters are not printable
             raise self.make_error("control")
         if not text_ and self.required:
             raise self.make_error("blank")
         return text_
 
 
-class WholeNumber(fields.Integer):
+class WholeNumber(QuickValidation, fields.Integer):
     """An integer given as a number or as text in Thai or Arabic digits (๒๕๖๕, "1,200")."""
 
     default_error_messages = {"invalid": "not_integer"}
@@ -72,6 +110,7 @@ class WholeNumber(fields.Integer):
             value = _SEPARATORS.sub("", to_arabic_digits(value))
             if not _DIGITS.fullmatch(value):
                 raise self.make_error("invalid")
+            return int(value)
         return super()._deserialize(value, attr, data, **kwargs)
 
 
@@ -124,6 +163,6 @@ def load(schema: Schema, payload, row: int | None = None, **kwargs):
 
 
 __all__ = [
-    "EXCLUDE", "StrictSchema", "Text", "WholeNumber", "between", "coded", "load", "max_length",
-    "one_of", "problems_from", "to_arabic_digits",
+    "EXCLUDE", "Code", "Codes", "StrictSchema", "Text", "WholeNumber", "between", "coded", "load",
+    "max_length", "one_of", "problems_from", "to_arabic_digits",
 ]

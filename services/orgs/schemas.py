@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields
 
 from services.chassis.validation import (
-    StrictSchema, Text, WholeNumber, between, coded, max_length, one_of, to_arabic_digits,
+    Code, Codes, StrictSchema, Text, WholeNumber, between, coded, max_length, one_of, to_arabic_digits,
 )
 
 from .vocabulary import ORG_TYPES, SOURCES, STATUSES, STRENGTH_CRITERIA, STRENGTH_LEVELS, WORK_AREAS
@@ -61,9 +61,9 @@ LOCATION = ("province", "district", "subdistrict", "village_no", "address")
 class OrgLocation(StrictSchema):
     """Where an organization is: the codes must agree with each other (checked by the domain)."""
 
-    province = fields.String(required=True, metadata={"description": "DOPA province code, e.g. '50'"})
-    district = fields.String(required=True, metadata={"description": "DOPA district code, e.g. '5001'"})
-    subdistrict = fields.String(required=True, metadata={"description": "DOPA subdistrict code, e.g. '500101'"})
+    province = Code(required=True, metadata={"description": "DOPA province code, e.g. '50'"})
+    district = Code(required=True, metadata={"description": "DOPA district code, e.g. '5001'"})
+    subdistrict = Code(required=True, metadata={"description": "DOPA subdistrict code, e.g. '500101'"})
     village_no = WholeNumber(load_default=None, allow_none=True, validate=between(1, 99), metadata={"description": "หมู่ที่"})
     address = Text(load_default=None, allow_none=True, validate=max_length(ADDRESS_MAX))
 
@@ -73,16 +73,16 @@ class OrgFields(OrgLocation):
 
     name = Text(required=True, validate=max_length(NAME_MAX), metadata={"description": "ชื่อองค์กร (Thai name)"})
     name_en = Text(load_default=None, allow_none=True, validate=max_length(NAME_MAX))
-    type = fields.String(required=True, validate=one_of(ORG_TYPES), metadata={"enum": list(ORG_TYPES)})
+    type = Code(required=True, validate=one_of(ORG_TYPES), metadata={"enum": list(ORG_TYPES)})
     founded_year = Year(
         load_default=None, allow_none=True,
         metadata={"description": "ปีที่ก่อตั้ง: B.E. or C.E., Thai or Arabic digits; returned as C.E."},
     )
     members = WholeNumber(load_default=None, allow_none=True, validate=between(0, 1_000_000))
-    areas = fields.List(fields.String(validate=one_of(WORK_AREAS)), load_default=list, validate=validate.Length(max=len(WORK_AREAS)),
-                        metadata={"description": "areas of work (codes)"})
+    areas = Codes(WORK_AREAS, load_default=list, validate=max_length(len(WORK_AREAS)),
+                  metadata={"description": "areas of work (codes)"})
     contact_person = fields.UUID(load_default=None, allow_none=True, metadata={"description": "a person in the people service"})
-    source = fields.String(load_default="survey", validate=one_of(SOURCES), metadata={"enum": list(SOURCES)})
+    source = Code(load_default="survey", validate=one_of(SOURCES), metadata={"enum": list(SOURCES)})
 
     def handle_error(self, error: ValidationError, data, *, many: bool, **kwargs):
         """A system-set field sent by the caller is read-only, not unknown (checked only on
@@ -110,9 +110,9 @@ class OrgRelocation(OrgLocation):
 
 
 class StrengthAssessment(StrictSchema):
-    level = fields.String(required=True, validate=one_of(STRENGTH_LEVELS), metadata={"enum": list(STRENGTH_LEVELS)})
-    criteria = fields.List(fields.String(validate=one_of(STRENGTH_CRITERIA)), load_default=list,
-                           metadata={"description": "criteria the organization meets (codes)"})
+    level = Code(required=True, validate=one_of(STRENGTH_LEVELS), metadata={"enum": list(STRENGTH_LEVELS)})
+    criteria = Codes(STRENGTH_CRITERIA, load_default=list,
+                     metadata={"description": "criteria the organization meets (codes)"})
     assessed_on = IsoDate(load_default=None, allow_none=True, metadata={"description": "default: today"})
 
 

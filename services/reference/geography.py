@@ -60,6 +60,8 @@ def check_location(
 
     Bangkok needs a district because its coordination center depends on the zone.
     """
+    if (province, district, subdistrict) in _places():  # the usual case, and one look-up
+        return []
     found = geothai.province(province) if province else None
     problems = [] if found else [("province", "unknown_province")]
     if district:
@@ -69,6 +71,14 @@ def check_location(
     if subdistrict:
         problems += _check_subdistrict(subdistrict, district, found)
     return problems
+
+
+@cache
+def _places() -> frozenset[tuple[str, str, str]]:
+    """(province, district, subdistrict) of every subdistrict: locations without a problem."""
+    return frozenset(
+        (p.code, d.code, s.code) for p in provinces() for d in districts(p.code) for s in subdistricts(d.code)
+    )
 
 
 def _check_district(code: str, parent: Province | None) -> list[tuple[str, str]]:

@@ -1,10 +1,12 @@
 """The duplicate-detection key of an organization's name, and when two keys are alike."""
 from __future__ import annotations
 
+import itertools
 import unicodedata
 
 import pytest
 
+from services.orgs import names
 from services.orgs.names import PREFIXES, SUFFIXES, normalize
 from services.orgs.search import similar
 
@@ -56,6 +58,37 @@ def test_the_trailing_jamkat_is_stripped_and_a_name_that_is_only_a_prefix_stays(
 
 def test_a_village_prefix_is_part_of_the_name():
     assert normalize("บ้านดงทอผ้า") == "บ้านดงทอผ้า"
+
+
+def test_a_prefix_is_taken_only_when_something_of_the_name_is_left():
+    assert normalize("กลุ่มกลุ่ม") == "กลุ่ม"
+    assert normalize("วิสาหกิจชุมชน") == "วิสาหกิจชุมชน"
+    assert normalize("กลุ่มวิสาหกิจชุมชน") == "วิสาหกิจชุมชน"
+    assert normalize("สภาองค์กรชุมชนตำบลบ้านดง") == "ตำบลบ้านดง"
+    assert normalize("กลุ่ม กลุ่ม ทอผ้า") == "ทอผ้า"
+
+
+def reordered(text: str) -> str:
+    """Every run of marks through the full reordering, which `names._thai_marks` skips when
+    it would change nothing."""
+    return names._MARK_RUN.sub(names._in_order, text)
+
+
+@pytest.mark.parametrize("length", [1, 2, 3])
+def test_skipping_marks_already_in_order_changes_no_key(length):
+    for marks in itertools.product(names._MARKS, repeat=length):
+        text = f"ก{''.join(marks)}งา{''.join(reversed(marks))}"
+        assert names._thai_marks(text) == reordered(text), text.encode("unicode_escape")
+
+
+@pytest.mark.parametrize("name", [
+    "ผู้สูงอายุ", "เลี้ยงปลา", "น\u0e49\u0e4d\u0e32พอง", "น\u0e4d\u0e49\u0e32พอง", "ก\u0e48\u0e34ง",
+    "ก\u0e34\u0e48\u0e48ง", "ก\u0e34\u0e35\u0e34", "ก\u0e4c\u0e34", "ก\u0e4e\u0e4c\u0e4d", "ก\u0e38\u0e49\u0e49\u0e38",
+    "กุ้งก\u0e49\u0e38ง", "ศักดิ์สิทธิ์", "ก\u0e31\u0e4c\u0e49\u0e4d\u0e47", "",
+])
+def test_tricky_marks_get_the_same_key_as_with_the_full_reordering(name):
+    assert names._thai_marks(name) == reordered(name)
+    assert normalize(name) == normalize(reordered(name))
 
 
 @pytest.mark.parametrize("a, b, alike", [

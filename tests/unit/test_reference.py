@@ -4,6 +4,7 @@ from importlib.resources import files
 import pytest
 
 from services import reference as ref
+from services.reference import geography
 from services.reference._data import read_csv
 
 
@@ -118,3 +119,24 @@ def test_check_location_ok():
 ])
 def test_check_location_problems(args, problems):
     assert ref.check_location(*args) == problems
+
+
+def every_location():
+    """Each subdistrict as it is, then with each of its codes swapped for another's or left out."""
+    places = [(s.province_code, s.district_code, s.code)
+              for p in ref.provinces() for d in ref.districts(p.code) for s in ref.subdistricts(d.code)]
+    for n, (province, district, subdistrict) in enumerate(places):
+        other = places[(n * 7919) % len(places)]
+        yield province, district, subdistrict
+        yield other[0], district, subdistrict
+        yield province, other[1], subdistrict
+        yield province, district, other[2]
+        yield province, None, subdistrict
+        yield province, district, ""
+
+
+def test_known_locations_are_found_at_once_and_the_rest_checked_as_before(monkeypatch):
+    quick = [ref.check_location(*location) for location in every_location()]
+    assert quick.count([]) >= 7436
+    monkeypatch.setattr(geography, "_places", frozenset)  # no shortcut: check every code
+    assert [ref.check_location(*location) for location in every_location()] == quick

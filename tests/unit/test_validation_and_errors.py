@@ -8,7 +8,7 @@ import pytest
 
 from services.chassis import messages
 from services.chassis.errors import CALLER_ERRORS, Archived, CommandRejected, Conflict, NotFound, rejected
-from services.chassis.validation import load
+from services.chassis.validation import Code, StrictSchema, load, max_length, one_of, to_arabic_digits
 from services.orgs.schemas import OrgChanges, OrgRegistration
 
 THIS_YEAR = date.today().year
@@ -94,6 +94,16 @@ def test_control_characters_in_text_are_rejected(name):
     assert codes({**VALID, "name": name}) == {"name": "control_characters"}
 
 
+@pytest.mark.parametrize("name", ["a\u00a0b\x07", "\u200b\x1fx", "ก\u2028ข\x85ค", "\x7f", "x\x9f"])
+def test_control_characters_after_other_unprintable_ones_are_rejected(name):
+    assert codes({**VALID, "name": name}) == {"name": "control_characters"}
+
+
+@pytest.mark.parametrize("name", ["a\u00a0b", "a\u200bb", "ก\u2028ข", "x\u00adz"])
+def test_unprintable_characters_that_are_not_control_characters_are_kept(name):
+    assert register(name=name)["name"] == name
+
+
 @pytest.mark.parametrize("name", ["", "   ", "\u3000"])
 def test_blank_name_is_rejected(name):
     assert codes({**VALID, "name": name}) == {"name": "blank"}
@@ -104,10 +114,45 @@ def test_text_is_trimmed_and_normalized_to_nfc():
     assert register(name=f"  {decomposed}  ")["name"] == "caf\u00e9"
 
 
+def test_thai_digits_become_arabic_and_other_text_stays_as_it_is():
+    assert to_arabic_digits("หมู่ ๑๒ ซอย 3/๔") == "หมู่ 12 ซอย 3/4"
+    assert to_arabic_digits("บ้านดง 12") == "บ้านดง 12"
+
+
 def test_name_longer_than_the_limit_names_the_limit():
     (problem,) = problems({**VALID, "name": "ก" * 201})
     assert (problem["code"], problem["params"]) == ("too_long", {"max": "200"})
     assert register(name="ก" * 200)["name"] == "ก" * 200
+
+
+# -- codes ----------------------------------------------------------------------------------
+
+
+def test_areas_are_a_new_list_of_vocabulary_codes():
+    given = ["health", "welfare"]
+    loaded = register(areas=given)["areas"]
+    assert loaded == given and loaded is not given
+    assert register(areas=("health",))["areas"] == ["health"]
+    assert register()["areas"] == []
+
+
+def test_areas_that_are_not_vocabulary_codes_are_named_by_position():
+    found = problems({**VALID, "areas": ["health", "flying", 5]})
+    assert [p["field"] for p in found] == ["areas.1", "areas.2"]
+    assert found[0]["code"] == "not_one_of"
+    assert codes({**VALID, "areas": "health"}) == {"areas": "invalid"}
+    assert codes({**VALID, "areas": None}) == {"areas": "null"}
+
+
+class TwoRules(StrictSchema):
+    code = Code(validate=[one_of(["a", "bb"]), max_length(1)])
+
+
+def test_every_validator_that_fails_is_reported():
+    assert [p["code"] for p in problems({"code": "ccc"}, TwoRules())] == ["not_one_of", "too_long"]
+    assert [p["code"] for p in problems({"code": "bb"}, TwoRules())] == ["too_long"]
+    assert load(TwoRules(), {"code": "a"}) == {"code": "a"}
+    assert codes({"code": 5}, TwoRules()) == {"code": "invalid"}
 
 
 # -- shape of the payload --------------------------------------------------------------------
