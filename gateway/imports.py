@@ -16,7 +16,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select
 from sqlalchemy.engine import Engine
 
 from sanphalang.spreadsheets import CHECKING, IMPORTING, ImportReport, error_problem, import_digest, import_rows
-from services.chassis.database import make_engine
+from services.chassis.database import make_engine, one_at_a_time
 from services.orgs.spreadsheet import FILE, read_rows
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,8 @@ def _now() -> str:
 class JobStore:
     def __init__(self, url: str):
         self.engine: Engine = make_engine(url)
-        metadata.create_all(self.engine)
+        with one_at_a_time(self.engine, "schema"):  # gateway replicas start together
+            metadata.create_all(self.engine)
 
     def create(self, filename: str, options: dict, actor: dict) -> str:
         job_id, now = str(uuid.uuid4()), _now()

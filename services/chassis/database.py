@@ -1,6 +1,7 @@
 """Engines for SQLite and PostgreSQL with the behaviour the event store relies on."""
 from __future__ import annotations
 
+import fcntl
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,6 +79,33 @@ def try_exclusive(engine: Engine, name: str):
             if got:
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock_key(name)})
                 conn.commit()
+
+
+@contextmanager
+def one_at_a_time(engine: Engine, name: str):
+    """Hold `name` across several transactions, blocking other processes that ask for it:
+    replicas starting together create their schema in turn instead of racing on CREATE TABLE.
+    PostgreSQL: a session advisory lock; a SQLite file: an flock beside it; memory: nothing."""
+    if is_postgres(engine):
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": lock_key(name)})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock_key(name)})
+                conn.commit()
+        return
+    path = engine.url.database
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def bulk_insert(conn: Connection, table: Table, rows: list[dict]) -> None:

@@ -20,8 +20,20 @@ from .envelope import (
 )
 from .errors import Conflict
 
-# Read-model changes of a command, run in its transaction; may return the command's result.
+# Read-model writes of a command, run in its transaction before the log's lock is taken, on
+# the events as they will be stored but for `seq`, `prev` and `hash` (not yet known).
+Prepare = Callable[[Connection, list[dict]], None]
+# Run under the lock once the events are in place (with `seq`); may return the command's
+# result. Only reads: a write here could wait on a row that a writer queued for the lock holds.
 Effects = Callable[[Connection, list[dict]], "dict | None"]
+
+
+class _Seen(Exception):
+    """The command key ran before: roll back whatever `prepare` wrote."""
+
+    def __init__(self, result: dict):
+        super().__init__()
+        self.result = result
 
 
 @dataclass(frozen=True)
@@ -61,16 +73,22 @@ class EventStore:
         actor: dict,
         key: str | None = None,
         effects: Effects | None = None,
+        prepare: Prepare | None = None,
     ) -> Appended:
-        """Append all of `pending` or nothing. A key seen before returns its first result."""
+        """Append all of `pending` or nothing. A key seen before returns its first result.
+
+        Everything that does not depend on the place in the log (ids, time, serialized data,
+        `prepare`'s read-model writes) happens before the lock, so concurrent appends of
+        several replicas overlap all but numbering, hashing and inserting the events."""
+        drafts = self._drafts(pending)
         try:
             with self.engine.begin() as conn:
+                if prepare is not None:
+                    prepare(conn, [draft for draft, _ in drafts])
                 exclusive(conn, f"append:{self.source}")
-                if key is not None:
-                    seen = self._recorded(conn, key)
-                    if seen is not None:
-                        return Appended(seen, [], True)
-                stored = self._insert(conn, pending, actor)
+                if key is not None and (seen := self._recorded(conn, key)) is not None:
+                    raise _Seen(seen)
+                stored = self._insert(conn, pending, drafts, actor)
                 outcome = effects(conn, stored) if effects is not None else None
                 if outcome is None:
                     outcome = {"last_seq": stored[-1]["seq"] if stored else None}
@@ -80,36 +98,43 @@ class EventStore:
                         {"key": key, "result": json.dumps(outcome), "at": utc_timestamp()},
                     )
                 return Appended(outcome, stored, False)
+        except _Seen as seen:
+            return Appended(seen.result, [], True)
         except IntegrityError as error:
             conflict = self._conflict(pending)
             if conflict is None:
                 raise
             raise conflict from error
 
-    def _insert(self, conn: Connection, pending: list[Pending], actor: dict) -> list[dict]:
+    def _drafts(self, pending: list[Pending]) -> list[tuple[dict, bytes]]:
+        """Each event but its place in the log, with its data serialized once."""
+        at = utc_timestamp()
+        return [
+            ({"id": event_id, "source": self.source, "stream": item.stream, "version": item.version,
+              "type": item.type, "schema": item.schema, "at": at, "data": item.data}, canonical_json(item.data))
+            for item, event_id in zip(pending, new_ids(len(pending)))
+        ]
+
+    def _insert(self, conn: Connection, pending: list[Pending], drafts: list[tuple[dict, bytes]], actor: dict) -> list[dict]:
         head = conn.execute(
             select(tables.events.c.seq, tables.events.c.hash).order_by(tables.events.c.seq.desc()).limit(1)
         ).first()
         seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
         _check_continuity(conn, pending)
-        at = utc_timestamp()
         actor_json = canonical_json(actor)
         actor_text = actor_json.decode()
         rows, stored = [], []
-        for item, event_id in zip(pending, new_ids(len(pending))):
+        for draft, data_json in drafts:
             seq += 1
-            data_json = canonical_json(item.data)
-            event = {
-                "id": event_id, "source": self.source, "seq": seq, "stream": item.stream,
-                "version": item.version, "type": item.type, "schema": item.schema, "at": at, "prev": prev,
-            }
-            event["hash"] = prev = link(prev, hashed_text(event, actor_json, data_json))
+            event = {**draft, "seq": seq, "prev": prev, "actor": actor}
+            event["hash"] = link(prev, hashed_text(event, actor_json, data_json))
             rows.append({
-                "seq": seq, "id": event["id"], "stream": item.stream, "version": item.version, "type": item.type,
-                "schema": item.schema, "at": at, "prev": event["prev"], "hash": prev,
-                "actor": actor_text, "data": data_json.decode(),
+                "seq": seq, "id": draft["id"], "stream": draft["stream"], "version": draft["version"],
+                "type": draft["type"], "schema": draft["schema"], "at": draft["at"], "prev": prev,
+                "hash": event["hash"], "actor": actor_text, "data": data_json.decode(),
             })
-            stored.append({**event, "actor": actor, "data": item.data})
+            prev = event["hash"]
+            stored.append(event)
         bulk_insert(conn, tables.events, rows)
         return stored
 

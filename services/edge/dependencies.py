@@ -12,7 +12,7 @@ from nameko.extensions import DependencyProvider
 
 from sanphalang.config import settings
 from services.chassis.broker import BatchPublisher
-from services.chassis.database import make_engine
+from services.chassis.database import make_engine, one_at_a_time
 from services.chassis.relay import Relay
 from services.chassis.store import EventStore
 from services.chassis.subscriber import CatchUpSubscriber
@@ -46,9 +46,10 @@ class EventLog(DependencyProvider):
         config = settings()
         self.engine = make_engine(config.database_url(self.source))
         self.store = EventStore(self.engine, self.source)
-        self.store.create_schema()
-        if self.create_schema is not None:
-            self.create_schema(self.engine)
+        with one_at_a_time(self.engine, "schema"):
+            self.store.create_schema()
+            if self.create_schema is not None:
+                self.create_schema(self.engine)
         self.publisher = BatchPublisher(config.amqp_uri, self.source)
         self.relay = Relay(self.store, self.publisher, config.relay_batch)
         self.interval = config.relay_interval
@@ -98,9 +99,10 @@ class Subscriber(DependencyProvider):
     def setup(self):
         self.engine = make_engine(settings().database_url(self.service))
         self.subscriber = CatchUpSubscriber(self.engine, self.apply)
-        self.subscriber.create_schema()
-        if self.create_schema is not None:
-            self.create_schema(self.engine)
+        with one_at_a_time(self.engine, "schema"):
+            self.subscriber.create_schema()
+            if self.create_schema is not None:
+                self.create_schema(self.engine)
 
     def get_dependency(self, worker_ctx):
         return self.subscriber

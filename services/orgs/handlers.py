@@ -26,11 +26,10 @@ _reason = Reason()
 _merge = Merge()
 
 
-def _rows_after(org_ids: list[str]):
-    """Effects: project the events, then return the first organization as it now stands."""
+def _row_after(org_id: str):
+    """Effects: the organization as the command left it (projected by `readmodel.project`)."""
     def effects(conn: Connection, stored: list[dict]) -> dict:
-        readmodel.project(conn, stored)
-        row = conn.execute(select(readmodel.organizations).where(readmodel.organizations.c.id == org_ids[0]))
+        row = conn.execute(select(readmodel.organizations).where(readmodel.organizations.c.id == org_id))
         return readmodel.public(dict(row.mappings().one()))
 
     return effects
@@ -40,7 +39,7 @@ def _run(store: EventStore, key: str | None, decide, actor: dict, org_id: str) -
     """The shape of every single-organization command: idempotency, decide, append, result."""
     if key and (seen := store.recorded(key)) is not None:
         return seen
-    return store.append(decide(), actor, key, effects=_rows_after([org_id])).result
+    return store.append(decide(), actor, key, effects=_row_after(org_id), prepare=readmodel.project).result
 
 
 def _current(store: EventStore, org_id: str, expected_version: int | None = None) -> domain.Organization:
@@ -56,7 +55,8 @@ def register(store: EventStore, payload: dict, actor: dict, key: str | None = No
     if key and (seen := store.recorded(key)) is not None:
         return seen
     pending = domain.register(load(_registration, payload))
-    return store.append([pending], actor, key, effects=_rows_after([ev.org_id_of(pending.stream)])).result
+    return store.append([pending], actor, key, effects=_row_after(ev.org_id_of(pending.stream)),
+                        prepare=readmodel.project).result
 
 
 def register_batch(
@@ -70,14 +70,13 @@ def register_batch(
     pending = _decide_registrations(payloads, first_row)
 
     def effects(conn: Connection, stored: list[dict]) -> dict:
-        readmodel.project(conn, stored)
         return {
             "registered": len(stored), "first_seq": stored[0]["seq"] if stored else None,
             "last_seq": stored[-1]["seq"] if stored else None,
             "ids": [ev.org_id_of(p.stream) for p in pending],
         }
 
-    return store.append(pending, actor, key, effects=effects).result
+    return store.append(pending, actor, key, effects=effects, prepare=readmodel.project).result
 
 
 def _decide_registrations(payloads: list, first_row: int) -> list:
@@ -119,11 +118,7 @@ def import_rows(
     if dry_run or not pending:
         return outcome
 
-    def effects(conn: Connection, stored: list[dict]) -> dict:
-        readmodel.project(conn, stored)
-        return outcome
-
-    return store.append(pending, actor, key, effects=effects).result
+    return store.append(pending, actor, key, effects=lambda conn, stored: outcome, prepare=readmodel.project).result
 
 
 def checked_rows(payloads: list, first_row: int) -> tuple[list, list]:

@@ -136,6 +136,65 @@ def test_failing_effects_leave_no_event_and_no_command_key(store):
     assert (again.replayed, seqs(again.events)) == (False, [2])
 
 
+def _side_rows(store: EventStore) -> list[str]:
+    with store.engine.connect() as conn:
+        return list(conn.execute(select(tables.commands.c.key).where(tables.commands.c.key.like("side-%"))).scalars())
+
+
+def _write_side_rows(conn, events):
+    """A stand-in read model: one row per event, written before the log's lock."""
+    for event in events:
+        assert "seq" not in event and "hash" not in event  # not numbered yet
+        conn.execute(tables.commands.insert(), {"key": f"side-{event['stream']}", "result": "{}", "at": event["at"]})
+
+
+def test_prepare_writes_commit_with_the_events(store):
+    appended = store.append([pending("a"), pending("b")], ACTOR, prepare=_write_side_rows)
+    assert sorted(_side_rows(store)) == ["side-a", "side-b"]
+    assert [e["stream"] for e in appended.events] == ["a", "b"]
+    assert len({e["at"] for e in appended.events}) == 1  # one command, one time
+    assert_log_intact(store, 2)
+
+
+def test_a_conflict_rolls_back_what_prepare_wrote(store):
+    store.append([pending("a")], ACTOR)
+    with pytest.raises(Conflict):
+        store.append([pending("new"), pending("a")], ACTOR, prepare=_write_side_rows)
+    assert _side_rows(store) == []
+    assert_log_intact(store, 1)
+
+
+def test_a_repeated_key_rolls_back_what_prepare_wrote(store):
+    store.append([pending("a")], ACTOR, key="cmd-1")
+    again = store.append([pending("b")], ACTOR, key="cmd-1", prepare=_write_side_rows)
+    assert again.replayed and again.events == []
+    assert _side_rows(store) == []
+    assert_log_intact(store, 1)
+
+
+_CREATE_SCHEMA = textwrap.dedent("""
+    import sys
+    from services.chassis.database import make_engine, one_at_a_time
+    from services.chassis.store import EventStore
+    from services.orgs import readmodel
+    engine = make_engine(sys.argv[1])
+    with one_at_a_time(engine, "schema"):
+        EventStore(engine, "orgs").create_schema()
+        readmodel.create_schema(engine)
+""")
+
+
+def test_replicas_starting_together_create_the_schema_in_turn(database_url):
+    """Without taking turns, concurrent CREATE TABLEs collide (PostgreSQL's pg_type index)."""
+    starting = [subprocess.Popen([sys.executable, "-c", _CREATE_SCHEMA, database_url], cwd=ROOT,
+                                 stderr=subprocess.PIPE) for _ in range(8)]
+    failures = [p.stderr.read().decode()[-500:] for p in starting if p.wait(timeout=120) != 0]
+    assert failures == []
+    store = EventStore(make_engine(database_url), "orgs")
+    assert store.head()["seq"] == 0 and store.relay_position() == 0  # one cursor row, not four
+    store.engine.dispose()
+
+
 def test_bulk_append_of_a_thousand_events_verifies(store):
     fill(store, 5)
     result = store.append([pending(f"bulk-{i}", members=i) for i in range(1000)], ACTOR)
