@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import orjson
+
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, and_, select, text, tuple_
 from sqlalchemy.engine import Connection, Engine
 
@@ -73,9 +75,13 @@ def _new_row(event: dict) -> dict:
     data = event["data"]
     return {
         "id": ev.org_id_of(event["stream"]), "version": event["version"], "status": "active",
-        **data, "areas": json.dumps(data.get("areas") or []), "name_key": normalize(data["name"]),
+        **data, "areas": _json(data.get("areas") or []), "name_key": normalize(data["name"]),
         "created_at": event["at"], "updated_at": event["at"],
     }
+
+
+def _json(codes: list) -> str:
+    return orjson.dumps(codes).decode()
 
 
 def _changes(event: dict) -> dict:
@@ -83,14 +89,14 @@ def _changes(event: dict) -> dict:
     if kind == ev.AMENDED:
         changes = dict(data)
         if "areas" in changes:
-            changes["areas"] = json.dumps(changes["areas"] or [])
+            changes["areas"] = _json(changes["areas"] or [])
         if "name" in changes:
             changes["name_key"] = normalize(changes["name"])
         return changes
     if kind == ev.RELOCATED:
         return dict(data)
     if kind == ev.STRENGTH_ASSESSED:
-        return {"strength_level": data["level"], "strength_criteria": json.dumps(data["criteria"]),
+        return {"strength_level": data["level"], "strength_criteria": _json(data["criteria"]),
                 "strength_assessed_on": data["assessed_on"], "strength_assessor": data["assessor"]}
     if kind == ev.VERIFIED:
         return {"verified_on": data["on"], "verified_by": data["by"]}

@@ -48,6 +48,7 @@ def create_schema(engine: Engine) -> None:
 
 
 @lru_cache(maxsize=4096)  # every event of one command shares its `at`
+@lru_cache(maxsize=4096)  # the events of one command share their time
 def bangkok_day(at: str) -> str:
     return datetime.fromisoformat(at).astimezone(BANGKOK_TIME).date().isoformat()
 
