@@ -20,7 +20,7 @@ def serve() -> None:
     listener = eventlet.listen((config.host, config.port))
     server = eventlet.spawn(
         eventlet.wsgi.server, listener, app, log=logging.getLogger("gateway.access"), log_output=False,
-        max_size=1000,
+        max_size=1000, debug=False,  # eventlet's default sends a failed response's traceback to the client
     )
 
     def _stop(_signum, _frame):

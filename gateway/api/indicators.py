@@ -5,6 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from services.chassis.validation import Text, max_length
 from services.reporting.indicators import SCOPES
 
 from . import rpc
@@ -14,7 +15,7 @@ blp = Blueprint("indicators", __name__, description="ตัวชี้วัด
 
 class IndicatorQuery(Schema):
     scope = fields.String(load_default="nation", validate=validate.OneOf(SCOPES))
-    code = fields.String(load_default=None, metadata={"description": "one region, province or center code"})
+    code = Text(load_default=None, validate=max_length(8), metadata={"description": "one region, province or center code"})
     as_of = fields.Date(load_default=None, metadata={"description": "a Bangkok calendar date; default today"})
 
 

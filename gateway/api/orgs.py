@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from services.chassis.validation import Text, between, max_length
 from services.orgs.handlers import BATCH_MAX
 from services.orgs.readmodel import FILTERS
 from services.orgs.vocabulary import ORG_TYPES, STATUSES, STRENGTH_LEVELS
@@ -22,20 +23,23 @@ blp = Blueprint("orgs", __name__, description="องค์กรชุมชน
 class OrgFilters(Schema):
     """The filters of the list, shared by its exports."""
 
-    q = fields.String(metadata={"description": "part of the name, Thai or English"})
-    center = fields.String()
-    province = fields.String()
-    district = fields.String()
-    subdistrict = fields.String()
+    q = Text(validate=max_length(200), metadata={"description": "part of the name, Thai or English"})
+    center = Text(validate=max_length(8))
+    province = Text(validate=max_length(2))
+    district = Text(validate=max_length(4))
+    subdistrict = Text(validate=max_length(6))
     type = fields.String(validate=validate.OneOf(list(ORG_TYPES)))
     status = fields.String(validate=validate.OneOf(list(STATUSES)))
     strength = fields.String(validate=validate.OneOf(list(STRENGTH_LEVELS)))
     verified_since = fields.Date(metadata={"description": "last verified on or after this date"})
 
 
+PAGE_MAX = 100_000  # past any register's last page; keeps the number inside 64 bits on the wire
+
+
 class OrgQuery(OrgFilters):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    page = fields.Integer(load_default=1, validate=between(1, PAGE_MAX))
+    per_page = fields.Integer(load_default=50, validate=between(1, 500))
 
 
 class OrgPage(Schema):
@@ -47,12 +51,12 @@ class OrgPage(Schema):
 
 
 class DuplicateQuery(Schema):
-    center = fields.String()
-    province = fields.String()
-    district = fields.String()
-    subdistrict = fields.String()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    center = Text(validate=max_length(8))
+    province = Text(validate=max_length(2))
+    district = Text(validate=max_length(4))
+    subdistrict = Text(validate=max_length(6))
+    page = fields.Integer(load_default=1, validate=between(1, PAGE_MAX))
+    per_page = fields.Integer(load_default=50, validate=between(1, 500))
 
 
 class DuplicateGroup(Schema):
@@ -69,7 +73,7 @@ class DuplicatePage(Schema):
 
 class OrgBatch(Schema):
     items = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=BATCH_MAX))
-    first_row = fields.Integer(load_default=1)
+    first_row = fields.Integer(load_default=1, validate=between(1, 10_000_000))
 
 
 class BatchResult(Schema):

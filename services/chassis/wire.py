@@ -4,6 +4,8 @@ kombu's own "json" serializer decodes through a Python object_hook on every obje
 made decoding event batches most of reporting's work. Ours carries only plain JSON types."""
 from __future__ import annotations
 
+import json
+
 import orjson
 from kombu.serialization import register
 
@@ -13,7 +15,12 @@ CONTENT_ENCODING = "binary"
 
 
 def dumps(value) -> bytes:
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)  # column names are str subclasses
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)  # column names are str subclasses
+    except orjson.JSONEncodeError:
+        # orjson refuses integers past 64 bits; a caller may still send one (a page number, a
+        # member count) and deserves the receiving schema's field error, not a failed call
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def loads(payload):

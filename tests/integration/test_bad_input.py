@@ -17,7 +17,25 @@ CASES = {
     "center is derived": ({**org(), "center": "P10"}, 422, "center", "read_only"),
     "unknown type": (org(type="club"), 422, "type", "not_one_of"),
     "members not a number": (org(members="many"), 422, "members", "not_integer"),
+    "members past 64 bits": (org(members=10**30), 422, "members", "out_of_range"),
 }
+
+QUERIES = {  # found by fuzzing the OpenAPI contract: each was a 500
+    "a NUL byte in a filter": ("/api/v1/orgs", {"district": "10\x00"}, "district", "control_characters"),
+    "a NUL byte in the search": ("/api/v1/orgs/export.csv", {"q": "ก\x00"}, "q", "control_characters"),
+    "a page past 64 bits": ("/api/v1/orgs", {"page": str(10**27)}, "page", "out_of_range"),
+    "a NUL byte in an indicator code": ("/api/v1/indicators", {"scope": "province", "code": "5\x00"}, "code",
+                                       "control_characters"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(QUERIES))
+def test_bad_query_parameters_name_the_parameter(system, case):
+    path, params, field, code = QUERIES[case]
+    response = requests.get(f"{system.url}{path}", params=params, timeout=30)
+    assert response.status_code == 422, response.text
+    problem = next(p for p in response.json()["error"]["fields"] if p["field"] == field)
+    assert problem["code"] == code and problem["message"]["th"]
 
 
 def _head(system) -> int:

@@ -282,3 +282,12 @@ def test_error_codes_and_messages_come_from_the_catalogue(error):
     for field in body.get("fields", []):
         assert field["code"] in messages.CATALOGUE
         assert "{" not in field["message"]["th"] + field["message"]["en"]
+
+
+def test_integers_past_64_bits_cross_the_wire_for_the_schema_to_refuse():
+    from services.chassis import wire
+
+    payload = {"members": 10**30, "name": "กลุ่ม"}
+    decoded = wire.loads(wire.dumps(payload))
+    assert decoded["name"] == "กลุ่ม" and decoded["members"] == float(10**30)
+    assert codes({**VALID, "members": decoded["members"]}) == {"members": "out_of_range"}
