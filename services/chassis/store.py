@@ -206,6 +206,26 @@ class EventStore:
             prev, seq = batch[-1]["hash"], batch[-1]["seq"]
         return {"source": self.source, "events": count, "ok": True, "broken_seq": None, "head": prev}
 
+    def search(self, filters: dict, page: int = 1, per_page: int = 50) -> dict:
+        """The auditors' search: events newest first, a page of them and how many match.
+
+        Filters (all optional, combined with AND): `user` and `center` of the actor, `type`,
+        `stream`, and `from`/`to` on `at` (UTC times in the log's format, both inclusive; a
+        bare date as `from` means its start). The actor is canonical JSON, so the fragment
+        `"user":"NAME"` occurs exactly when the actor's user is NAME (see docs/decisions.md).
+        `total` is exact up to SEARCH_COUNT_CAP, then SEARCH_COUNT_CAP + 1 with `total_capped`."""
+        page, per_page = max(int(page or 1), 1), min(max(int(per_page or 50), 1), SEARCH_PAGE_MAX)
+        conditions = _search_conditions(filters or {})
+        query = select(tables.events).where(*conditions).order_by(tables.events.c.seq.desc())
+        counted = select(tables.events.c.seq).where(*conditions).limit(SEARCH_COUNT_CAP + 1).subquery()
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+            total = conn.execute(select(func.count()).select_from(counted)).scalar()
+        out = {"items": [self._envelope(row) for row in rows], "total": total, "page": page, "per_page": per_page}
+        if total > SEARCH_COUNT_CAP:
+            out["total_capped"] = True
+        return out
+
     def _envelope(self, row) -> dict:
         return {
             "id": row.id, "source": self.source, "seq": row.seq, "stream": row.stream,
@@ -228,6 +248,28 @@ class EventStore:
                 .values(seq=new)
             )
             return done.rowcount == 1
+
+
+SEARCH_PAGE_MAX = 200
+SEARCH_COUNT_CAP = 10_000
+SEARCH_FILTERS = ("user", "center", "type", "stream", "from", "to")
+
+
+def _search_conditions(filters: dict) -> list:
+    """The WHERE of an event search; every value a bound parameter, LIKE wildcards escaped."""
+    events, out = tables.events, []
+    for key in ("user", "center"):
+        if filters.get(key):
+            fragment = f'"{key}":' + canonical_json(str(filters[key])).decode()
+            out.append(events.c.actor.contains(fragment, autoescape=True))
+    for key in ("type", "stream"):
+        if filters.get(key):
+            out.append(events.c[key] == str(filters[key]))
+    if filters.get("from"):
+        out.append(events.c.at >= str(filters["from"]))
+    if filters.get("to"):
+        out.append(events.c.at <= str(filters["to"]))
+    return out
 
 
 def _check_continuity(conn: Connection, pending: list[Pending]) -> None:

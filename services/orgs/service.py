@@ -82,6 +82,10 @@ class OrgsService:
         return self.log.head()
 
     @rpc
+    def search_events(self, filters=None, page=1, per_page=50):
+        return self.log.search(filters or {}, page, per_page)
+
+    @rpc
     def verify_chain(self):
         return self.log.verify()
 
