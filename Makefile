@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | md5sum | cut -c1-8)
 
-.PHONY: setup services run test test-faults bench clean
+.PHONY: setup services browser run test test-faults bench clean
 
 $(STAMP):
 	$(PY) -m venv $(VENV)
@@ -20,10 +20,14 @@ setup: $(STAMP) services
 services:
 	@deploy/local/ensure-services.sh
 
+# Debian's chromium and a Thai font for tests/e2e (only `make test` needs them)
+browser:
+	@deploy/local/ensure-browser.sh
+
 run: setup
 	$(BIN)/sanphalang up
 
-test: setup
+test: setup browser
 	$(BIN)/pytest
 
 test-faults: setup

@@ -37,6 +37,9 @@ def create_app(pool: RpcPool | None = None) -> Flask:
     app.extensions["health_rpc"] = RpcPool(config.nameko_config(), timeout=3, size=2)
     api = SanphalangApi(app, spec_kwargs={"info": {"description": "สานพลัง — Sanphalang: the network's database"}})
     errors.register(app)
+    from . import auth
+
+    auth.init_app(app)
 
     from .api import indicators, orgs
 
@@ -44,6 +47,8 @@ def create_app(pool: RpcPool | None = None) -> Flask:
     api.register_blueprint(indicators.blp, url_prefix="/api/v1/indicators")
     from .api import spreadsheets
     api.register_blueprint(spreadsheets.blp, url_prefix="/api/v1/orgs")
+    from . import web
+    web.register(app)  # the pages (gateway/web/)
 
     @app.before_request
     def _request_id():

@@ -79,8 +79,11 @@ def _problems(messages) -> list[dict]:
 
 
 def register(app) -> None:
+    from .permissions import Forbidden
+
     for kind in STATUS:
         app.register_error_handler(kind, from_caller_error)
+    app.register_error_handler(Forbidden, lambda error: body(error.code, error.status))
 
     @app.errorhandler(RpcTimeout)
     def _timeout(_error):

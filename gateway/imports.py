@@ -12,11 +12,13 @@ from datetime import datetime, timedelta, timezone
 
 import eventlet
 from eventlet import tpool
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, Text, select
 from sqlalchemy.engine import Engine
 
 from sanphalang.spreadsheets import CHECKING, IMPORTING, ImportReport, error_problem, import_digest, import_rows
 from services.chassis.database import make_engine, one_at_a_time
+
+from . import permissions
 from services.orgs.spreadsheet import FILE, read_rows
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,17 @@ import_jobs = Table(
     Column("created_at", String(27), nullable=False),
     Column("updated_at", String(27), nullable=False),
 )
+
+# The file of a dry run made on the import page, kept until it is confirmed (then imported
+# from here) or a day has passed: any gateway replica can run the confirmation.
+import_uploads = Table(
+    "import_uploads",
+    metadata,
+    Column("job_id", String(36), primary_key=True),
+    Column("content", LargeBinary, nullable=False),
+    Column("created_at", String(27), nullable=False),
+)
+UPLOADS_KEPT = timedelta(days=1)
 
 
 def _now() -> str:
@@ -76,6 +89,19 @@ class JobStore:
             job.update(status=FAILED, result=_failure("import_interrupted"))
         return job
 
+    def keep_upload(self, job_id: str, content: bytes) -> None:
+        old = (datetime.now(timezone.utc) - UPLOADS_KEPT).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        with self.engine.begin() as conn:
+            conn.execute(import_uploads.delete().where(import_uploads.c.created_at < old))
+            conn.execute(import_uploads.insert().values(job_id=job_id, content=content, created_at=_now()))
+
+    def take_upload(self, job_id: str) -> bytes | None:
+        """The kept file of a dry run, removed as it is taken (a confirmation runs once)."""
+        with self.engine.begin() as conn:
+            content = conn.execute(select(import_uploads.c.content).where(import_uploads.c.job_id == job_id)).scalar()
+            removed = conn.execute(import_uploads.delete().where(import_uploads.c.job_id == job_id)).rowcount
+        return content if removed == 1 else None
+
 
 def _age(stamp: str) -> timedelta:
     return datetime.now(timezone.utc) - datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
@@ -106,11 +132,17 @@ def run(store: JobStore, pool, job_id: str, content: bytes, filename: str, optio
             digest = import_digest(content, read.sheet or options.get("sheet"), options["accept_valid"],
                                    rpc.orgs.head()["seq"])
             report = import_rows(rpc.orgs, read, actor, digest, dry_run=options["dry_run"],
-                                 accept_valid=options["accept_valid"], progress=progress)
+                                 accept_valid=options["accept_valid"], progress=progress, may_write=_may_write(actor))
         store.update(job_id, status=_final_status(report, options), result=_result(report))
     except Exception as error:  # the job must end in a state, whatever happened
         log.exception("import job %s failed", job_id)
         store.update(job_id, status=FAILED, result={"problems": [error_problem(error)]})
+
+
+def _may_write(actor: dict):
+    """Whether the importer may write a center's records (the one permission table decides)."""
+    user = permissions.User(actor["user"], actor.get("role") or permissions.PUBLIC, actor.get("center"))
+    return lambda center: permissions.allowed(user, permissions.IMPORT_ORGS, center)
 
 
 def _final_status(report: ImportReport, options: dict) -> str:

@@ -64,6 +64,17 @@ def allowed(user: User, action: str, center: str | None = None) -> bool:
     return False
 
 
+def allowed_somewhere(user: User, action: str) -> bool:
+    """Whether `user` may do `action` on some center's records (their own, for center staff)."""
+    return allowed(user, action) or (user.center is not None and allowed(user, action, user.center))
+
+
 def require(user: User, action: str, center: str | None = None) -> None:
     if not allowed(user, action, center):
+        raise Forbidden(user, action)
+
+
+def require_somewhere(user: User, action: str) -> None:
+    """Refuse a role that may do `action` nowhere before anything is read on its behalf."""
+    if not allowed_somewhere(user, action):
         raise Forbidden(user, action)

@@ -175,3 +175,87 @@ def export_orgs(file: Path, center: str | None, province: str | None, type_: str
     filters = {k: v for k, v in {"center": center, "province": province, "type": type_, "q": q}.items() if v}
     with _rpc() as rpc:
         export_command(rpc.orgs, file, filters)
+
+
+# -- accounts -----------------------------------------------------------------------------
+
+def _users():
+    from gateway.users import UserStore
+    from services.chassis.database import make_engine
+
+    store = UserStore(make_engine(settings().database_url("gateway")))
+    store.create_schema()
+    return store
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password / รหัสผ่าน", hide_input=True, confirmation_prompt=True)
+
+
+def _account_errors(action):
+    """Run `action`; a rejected input exits with its Thai and English message."""
+    from services.chassis.errors import CommandRejected
+    from services.chassis.messages import message
+
+    try:
+        return action()
+    except CommandRejected as error:
+        for p in error.problems:
+            text = message(p["code"], **(p.get("params") or {}))
+            click.echo(f"{p['field']}: {text['th']} / {text['en']}", err=True)
+        sys.exit(2)
+
+
+@main.group()
+def users() -> None:
+    """Accounts of the web app and the API."""
+
+
+@users.command(name="add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["center_staff", "admin", "auditor"]))
+@click.option("--center", help="The center code of center staff (P50, BKK1...).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+def users_add(name: str, role: str, center: str | None, password_stdin: bool) -> None:
+    """Add a user."""
+    store = _users()
+    user = _account_errors(lambda: store.add(name, role, _password(password_stdin), center))
+    click.echo(f"added {user.name} ({user.role}{', ' + user.center if user.center else ''})")
+
+
+@users.command(name="list")
+def users_list() -> None:
+    """List the users."""
+    for row in _users().list():
+        state = "" if row["active"] else "  [disabled]"
+        click.echo(f"{row['name']}\t{row['role']}\t{row['center'] or '-'}{state}")
+
+
+@users.command(name="disable")
+@click.argument("name")
+def users_disable(name: str) -> None:
+    """Disable a user and revoke their API tokens."""
+    store = _users()
+    _account_errors(lambda: store.disable(name))
+    click.echo(f"disabled {name}")
+
+
+@users.command(name="reset")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from the first line of stdin.")
+def users_reset(name: str, password_stdin: bool) -> None:
+    """Set a new password (and enable the user again)."""
+    store = _users()
+    _account_errors(lambda: store.reset_password(name, _password(password_stdin)))
+    click.echo(f"password of {name} reset")
+
+
+@users.command(name="token")
+@click.argument("name")
+@click.option("--label", help="What the token is for.")
+def users_token(name: str, label: str | None) -> None:
+    """Make an API token for a user; it is shown only this once."""
+    store = _users()
+    click.echo(_account_errors(lambda: store.issue_token(name, label)))

@@ -27,6 +27,9 @@ DEFAULTS = {
     "SANPHALANG_CATCHUP_INTERVAL": "2",
     "SANPHALANG_QUEUE_TYPE": "classic",
     "SANPHALANG_MAX_WORKERS": "10",
+    "SANPHALANG_SECRET_KEY": "",  # empty: a random key kept in var/secret_key
+    "SANPHALANG_SECURE_COOKIES": "0",  # 1 behind HTTPS: session cookies only over HTTPS
+    "SANPHALANG_SIGN_IN_LIMIT": "10 per minute",  # sign-in attempts per address and per user name
 }
 
 

@@ -58,14 +58,18 @@ def import_digest(content: bytes, sheet: str | None, accept_valid: bool, head_se
 
 
 def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bool = False,
-                accept_valid: bool = False, progress: Progress | None = None, chunk: int = CHUNK) -> ImportReport:
+                accept_valid: bool = False, progress: Progress | None = None, chunk: int = CHUNK,
+                may_write: Callable[[str], bool] | None = None) -> ImportReport:
     """Check every chunk first (a dry run of each), then write only if the whole file passed
     (or `accept_valid`): all or nothing across chunks. Chunks the check found nothing to write
-    in are not sent again."""
+    in are not sent again. With `may_write` (center code -> bool), a row of a center the
+    importer may not write is a rejected row like any other."""
     report = ImportReport(total=len(read.rows), dry_run=dry_run)
     if read.problems:
         report.problems = [_located(p, read) for p in read.problems]
         return report
+    if may_write is not None:
+        read, report.problems = _own_rows(read, may_write)
     progress = progress or (lambda *_: None)
     pieces = [(n, start + 1, [payload for _, payload in read.rows[start:start + chunk]])
               for n, start in enumerate(range(0, len(read.rows), chunk))]
@@ -98,6 +102,25 @@ def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bo
     # chunks that share an organization must land one after the other, or both would create it
     _in_lanes(lanes if _keys_apart(pieces) else lanes[:1], writes, imported)
     return report
+
+
+def _own_rows(read: ReadResult, may_write: Callable[[str], bool]) -> tuple[ReadResult, list[dict]]:
+    """The rows the importer may write, and a located problem for each row of another center
+    (rows whose location does not check out stay: the service names their fields)."""
+    from dataclasses import replace
+
+    from services import reference
+
+    kept, problems = [], []
+    for number, payload in read.rows:
+        codes = [str(payload.get(k) or "") or None for k in ("province", "district", "subdistrict")]
+        center = None if not codes[0] or reference.check_location(*codes) else reference.center_for(*codes[:2]).code
+        if center is None or may_write(center):
+            kept.append((number, payload))
+        else:
+            problems.append({"field": "province", "row": number, "code": "other_center", "params": {"center": center},
+                             "column": read.headers.get("province") or _HEADERS.get("province", "province")})
+    return replace(read, rows=kept), problems
 
 
 def _dry_run(lanes, pieces, read, actor, digest, accept_valid, progress, report) -> ImportReport:

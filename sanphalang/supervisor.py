@@ -45,6 +45,15 @@ def stop(processes: list[subprocess.Popen], timeout: float = 15.0) -> None:
             process.kill()
 
 
+def _no_users_yet() -> bool:
+    from gateway.users import UserStore
+    from services.chassis.database import make_engine
+
+    store = UserStore(make_engine(settings().database_url("gateway")))
+    store.create_schema()
+    return store.count() == 0
+
+
 def up() -> int:
     config = settings()
     url = f"http://{config.host}:{config.port}"
@@ -57,6 +66,9 @@ def up() -> int:
             return 1
         print(f"\nSanphalang is running: {url}\n  API: {url}/api/v1/openapi.json\n  Ctrl-C stops everything.\n",
               flush=True)
+        if _no_users_yet():
+            print("No user yet. Create the first admin in another terminal:\n"
+                  "  .venv/bin/sanphalang users add admin --role admin\n", flush=True)
         while not stopping:
             if any(p.poll() is not None for p in processes):
                 print("A service stopped; stopping the rest.", file=sys.stderr)

@@ -65,6 +65,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+ADMIN_TOKENS: dict[str, str] = {}  # a running gateway's URL -> the API token of its admin
+PASSWORD = "correct horse battery staple"
+
+
 class System:
     """orgs, reporting and the gateway as real processes over a real broker and databases."""
 
@@ -103,7 +107,27 @@ class System:
         for service in self.SERVICES:
             self.start(service, **env_by_service.get(service, {}))
         self.wait_healthy()
+        self.admin_token = ADMIN_TOKENS[self.url] = self.token(self.add_user("admin", "admin"))
         return self
+
+    def add_user(self, name: str, role: str, center: str | None = None, password: str = PASSWORD) -> str:
+        """A user made through the real CLI; returns the name."""
+        args = ["users", "add", name, "--role", role, "--password-stdin", *(["--center", center] if center else [])]
+        done = subprocess.run([sys.executable, "-m", "sanphalang", *args], env=self.env, cwd=ROOT, input=password + "\n",
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return name
+
+    def token(self, name: str) -> str:
+        done = self.cli("users", "token", name)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()[-1]
+
+    def session(self, name: str, role: str, center: str | None = None) -> requests.Session:
+        """A new user of `role` and an HTTP session that sends their API token."""
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {self.token(self.add_user(name, role, center))}"
+        return session
 
     def wait_healthy(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout

@@ -1,6 +1,10 @@
 """REST resources under /api/v1, one blueprint a module."""
 from flask import current_app, g
 
+from gateway import permissions
+from gateway.auth import current_user
+from services import reference
+
 
 def rpc():
     """The RPC pool's cluster proxy context: `with rpc() as cluster: cluster.orgs.get(...)`."""
@@ -8,5 +12,29 @@ def rpc():
 
 
 def actor() -> dict:
-    """Who is acting. Until sign-in exists (issue 4) every caller is an anonymous editor."""
-    return {"user": "anonymous", "role": "staff", "center": None, "request": g.request_id}
+    """Who is acting: the signed-in user or the token's owner."""
+    user = current_user()
+    return {"user": user.name, "role": user.role, "center": user.center, "request": g.request_id}
+
+
+def require(action: str, center: str | None = None) -> None:
+    permissions.require(current_user(), action, center)
+
+
+def center_of(location: dict) -> str | None:
+    """The center a location belongs to, or None when its codes do not check out (the service
+    then names the field)."""
+    codes = [str(location.get(k) or "") or None for k in ("province", "district", "subdistrict")]
+    if not codes[0] or reference.check_location(*codes):
+        return None
+    return reference.center_for(*codes[:2]).code
+
+
+def require_write(action: str, location: dict) -> None:
+    """A write to the records of the center `location` gives; a location that does not check
+    out is let through for the service to reject, so it can say which field is wrong."""
+    center = center_of(location)
+    if center is None:
+        permissions.require_somewhere(current_user(), action)
+    else:
+        require(action, center)

@@ -14,7 +14,11 @@ from services.orgs.schemas import (
     Merge, Organization, OrgChanges, OrgRegistration, OrgRelocation, Reason, StrengthAssessment, Verification,
 )
 
-from . import actor, rpc
+from gateway import permissions as can
+from gateway.auth import current_user
+from services.chassis.errors import CommandRejected
+
+from . import actor, center_of, require, require_write, rpc
 from .etags import expected_version, with_etag
 
 blp = Blueprint("orgs", __name__, description="องค์กรชุมชน — community organizations")
@@ -107,6 +111,7 @@ class Orgs(MethodView):
     @blp.response(200, OrgPage)
     def get(self, query):
         """Search and filter the register"""
+        require(can.READ_ORGS)
         filters = {k: str(query[k]) for k in (*FILTERS, "q") if query.get(k)}
         with rpc() as cluster:
             return cluster.orgs.list(filters, query["page"], query["per_page"])
@@ -115,6 +120,7 @@ class Orgs(MethodView):
     @blp.response(201, Organization)
     def post(self, payload):
         """Register an organization (send `Idempotency-Key` to make retries safe)"""
+        require_write(can.CREATE_ORG, payload)
         with rpc() as cluster:
             org = cluster.orgs.register(payload, actor(), _key())
         return with_etag(org, 201, Location=url_for("orgs.Org", org_id=org["id"]))
@@ -126,6 +132,7 @@ class OrgsBatch(MethodView):
     @blp.response(201, BatchResult)
     def post(self, batch):
         """Register many organizations at once: all rows or none"""
+        _require_own_rows(batch["items"], batch["first_row"])
         with rpc() as cluster:
             return cluster.orgs.register_batch(batch["items"], actor(), _key(), batch["first_row"])
 
@@ -135,6 +142,7 @@ class Org(MethodView):
     @blp.response(200, Organization)
     def get(self, org_id):
         """One organization; its ETag is its version"""
+        require(can.READ_ORGS)
         with rpc() as cluster:
             return with_etag(cluster.orgs.get(str(org_id)))
 
@@ -145,6 +153,9 @@ class Org(MethodView):
         """Amend: send only the changed fields, with If-Match: the version you edited"""
         version = expected_version()
         with rpc() as cluster:
+            current = _require_edit(cluster, org_id)
+            if any(k in changes for k in ("province", "district", "subdistrict")):
+                require_write(can.EDIT_ORG, {**current, **changes})
             return with_etag(cluster.orgs.amend(str(org_id), changes, version, actor(), _key()))
 
 
@@ -154,9 +165,31 @@ class OrgDuplicates(MethodView):
     @blp.response(200, DuplicatePage)
     def get(self, query):
         """Duplicate candidates: the same subdistrict and a similar name, for a person to merge or dismiss"""
+        require(can.READ_ORGS)
         filters = {k: query[k] for k in ("center", "province", "district", "subdistrict") if query.get(k)}
         with rpc() as cluster:
             return cluster.orgs.duplicates(filters, query["page"], query["per_page"])
+
+
+def _require_edit(cluster, org_id) -> dict:
+    """The organization, if the user may edit it (read first: its center decides)."""
+    can.require_somewhere(current_user(), can.EDIT_ORG)
+    org = cluster.orgs.get(str(org_id))
+    require(can.EDIT_ORG, org["center"])
+    return org
+
+
+def _require_own_rows(items: list, first_row: int) -> None:
+    """A batch writes only rows of centers the user may write: each other one is named."""
+    user = current_user()
+    can.require_somewhere(user, can.CREATE_ORG)
+    problems = [
+        {"field": "province", "row": row, "code": "other_center", "params": {"center": center}}
+        for row, item in enumerate(items, start=first_row)
+        if isinstance(item, dict) and (center := center_of(item)) and not can.allowed(user, can.CREATE_ORG, center)
+    ]
+    if problems:
+        raise CommandRejected(problems)
 
 
 IF_MATCH = {"parameters": [{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}}]}
@@ -172,10 +205,22 @@ def _command(name: str, schema, summary: str, call):
     def endpoint(body, org_id):
         version = expected_version()
         with rpc() as cluster:
+            org = _require_edit(cluster, org_id)
+            _also_allowed(cluster, name, org, body)
             return with_etag(call(cluster.orgs, str(org_id), body, version))
 
     endpoint.__name__ = f"org_{name}"
     return endpoint
+
+
+def _also_allowed(cluster, command: str, org: dict, body: dict) -> None:
+    """Commands that touch a second place or record need the right to that one too."""
+    if command == "relocate":
+        require_write(can.EDIT_ORG, body)
+    elif command == "merge":
+        require(can.EDIT_ORG, cluster.orgs.get(str(body["duplicate"]))["center"])
+    elif command == "unmerge" and org.get("merged_into"):
+        require(can.EDIT_ORG, cluster.orgs.get(org["merged_into"])["center"])
 
 
 def _jsonable(body: dict) -> dict:
@@ -203,6 +248,7 @@ class OrgHistory(MethodView):
     @blp.response(200, HistoryEvent(many=True))
     def get(self, org_id):
         """Every event of the organization, oldest first: who, when, what changed"""
+        require(can.READ_ORGS)
         with rpc() as cluster:
             return cluster.orgs.history(str(org_id))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date
 
 from flask import Response, current_app, request, stream_with_context, url_for
@@ -20,8 +21,11 @@ from services.orgs import spreadsheet
 from services.orgs.spreadsheet_values import guard_formula
 
 from .. import errors, imports
+from .. import permissions as can
+from ..auth import current_user
 from ..rpc import RpcPool
-from . import actor
+
+from . import actor, require
 from .orgs import OrgFilters
 
 blp = Blueprint("org_spreadsheets", __name__, description="องค์กรชุมชน — spreadsheets: template, export, import")
@@ -133,6 +137,7 @@ class ExportXlsx(MethodView):
     @blp.doc(**_binary(XLSX, "the organizations the filters select, Thai headers"))
     def get(self, query):
         """Export the register (.xlsx) with the list's filters"""
+        require(can.READ_ORGS)
         return _attachment(spreadsheet.write_xlsx(_records(query)), XLSX, f"sanphalang-orgs-{_stamp()}.xlsx")
 
 
@@ -143,6 +148,7 @@ class ExportCsv(MethodView):
     @blp.doc(**_binary(CSV, "UTF-8 with a byte-order mark (Excel shows the Thai), Thai headers"))
     def get(self, query):
         """Export the register (.csv) with the list's filters"""
+        require(can.READ_ORGS)
         body = stream_with_context(spreadsheet.iter_csv(_records(query)))
         return _attachment(body, CSV, f"sanphalang-orgs-{_stamp()}.csv")
 
@@ -170,6 +176,7 @@ class Imports(MethodView):
     @blp.doc(**MULTIPART)
     def post(self):
         """Import a spreadsheet: starts a job (all rows or none, unless accept_valid_rows)"""
+        can.require_somewhere(current_user(), can.IMPORT_ORGS)
         try:
             form, upload = load(ImportForm(), request.form.to_dict()), request.files.get("file")
         except RequestEntityTooLarge:
@@ -183,10 +190,19 @@ class Imports(MethodView):
 
 
 def _job(job_id) -> dict:
+    """A job, to the user who started it, admins and auditors (to anyone else: not found)."""
+    user = current_user()
+    if user.role != can.AUDITOR:
+        can.require_somewhere(user, can.IMPORT_ORGS)
     job = _jobs().get(str(job_id))
-    if job is None:
+    if job is None or not _may_see(user, job):
         abort(404)
     return job
+
+
+def _may_see(user, job: dict) -> bool:
+    started_by = json.loads(job["actor"]).get("user")
+    return started_by == user.name or user.role in (can.ADMIN, can.AUDITOR)
 
 
 def _shown(job: dict) -> dict:

@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, each figure beside its baseline measured in the same run.
 
-    python -m tests.bench.run [--orgs N] [--only import|file|search]
+    python -m tests.bench.run [--orgs N] [--only import|file|search|pages]
 """
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ eventlet.monkey_patch()
 
 import argparse  # noqa: E402
 
-from . import import_file, import_orgs, search_orgs  # noqa: E402
+from . import import_file, import_orgs, load_pages, search_orgs  # noqa: E402
 
-BENCHMARKS = {"import": import_orgs, "file": import_file, "search": search_orgs}
+BENCHMARKS = {"import": import_orgs, "file": import_file, "search": search_orgs, "pages": load_pages}
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ import time
 
 import requests
 
-from tests.integration.api import nation_value, org, wait_for
+from tests.integration.api import admin, nation_value, org, wait_for
 from tests.support import running_system
 
 DURATION_S = 60
@@ -27,7 +27,7 @@ def test_kill_storm_loses_nothing_and_counts_nothing_twice(backend, tmp_path):
                 key = f"storm-{threading.get_ident()}-{n}"
                 for _ in range(20):  # retry the same key until the system answers
                     try:
-                        response = requests.post(f"{system.url}/api/v1/orgs", json=org(f"กลุ่มพายุ {n}"),
+                        response = admin.post(f"{system.url}/api/v1/orgs", json=org(f"กลุ่มพายุ {n}"),
                                                  headers={"Idempotency-Key": key}, timeout=10)
                         if response.status_code == 201:
                             accepted.append(response.json()["id"])

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import pytest
-import requests
 
-from .api import org, register
+from .api import admin, org, register
 
 CASES = {
     "unknown province": (org(province="99"), 422, "province", "unknown_province"),
@@ -32,7 +31,7 @@ QUERIES = {  # found by fuzzing the OpenAPI contract: each was a 500
 @pytest.mark.parametrize("case", sorted(QUERIES))
 def test_bad_query_parameters_name_the_parameter(system, case):
     path, params, field, code = QUERIES[case]
-    response = requests.get(f"{system.url}{path}", params=params, timeout=30)
+    response = admin.get(f"{system.url}{path}", params=params, timeout=30)
     assert response.status_code == 422, response.text
     problem = next(p for p in response.json()["error"]["fields"] if p["field"] == field)
     assert problem["code"] == code and problem["message"]["th"]
@@ -58,7 +57,7 @@ def test_bad_input_names_the_field_and_appends_nothing(system, case):
 
 def test_a_body_that_is_not_json_is_a_400_naming_the_body(system):
     before = _head(system)
-    response = requests.post(f"{system.url}/api/v1/orgs", data=b'{"name": "unterminated',
+    response = admin.post(f"{system.url}/api/v1/orgs", data=b'{"name": "unterminated',
                              headers={"Content-Type": "application/json"}, timeout=10)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_json"
@@ -70,7 +69,7 @@ def test_a_batch_with_one_bad_row_writes_nothing_and_names_the_row(system):
     before = _head(system)
     items = [org(f"กลุ่มที่ {n}") for n in range(1, 11)]
     items[6]["province"] = "99"
-    response = requests.post(f"{system.url}/api/v1/orgs/batch", json={"items": items, "first_row": 2}, timeout=30)
+    response = admin.post(f"{system.url}/api/v1/orgs/batch", json={"items": items, "first_row": 2}, timeout=30)
     assert response.status_code == 422
     problems = response.json()["error"]["fields"]
     assert [(p["row"], p["field"], p["code"]) for p in problems] == [(8, "province", "unknown_province")]
@@ -87,7 +86,7 @@ def test_the_same_idempotency_key_twice_registers_once(system):
 
 
 def test_a_body_over_the_size_limit_is_a_413_with_the_limit(system):
-    response = requests.post(f"{system.url}/api/v1/orgs", data=b"x" * (9 * 1024 * 1024),
+    response = admin.post(f"{system.url}/api/v1/orgs", data=b"x" * (9 * 1024 * 1024),
                              headers={"Content-Type": "application/json"}, timeout=30)
     assert response.status_code == 413
     error = response.json()["error"]

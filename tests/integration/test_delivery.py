@@ -12,7 +12,7 @@ from services.chassis.broker import BatchPublisher
 from services.chassis.relay import batch_message
 from tests.support import running_system
 
-from .api import nation_value, org, register, wait_for
+from .api import admin, nation_value, org, register, wait_for
 
 
 def _positions(system):
@@ -90,11 +90,11 @@ def test_replay_rebuilds_the_same_indicators(fresh_system):
     for n in range(5):
         register(fresh_system.url, org(f"กลุ่มซ้ำรอย {n}"))
     wait_for(lambda: _positions(fresh_system) == (5, 5))
-    before = requests.get(f"{fresh_system.url}/api/v1/indicators", params={"scope": "center"}, timeout=10).json()
+    before = admin.get(f"{fresh_system.url}/api/v1/indicators", params={"scope": "center"}, timeout=10).json()
     result = fresh_system.cli("replay")
     assert result.returncode == 0, result.stderr
     assert "replayed 5 events" in result.stdout
-    after = requests.get(f"{fresh_system.url}/api/v1/indicators", params={"scope": "center"}, timeout=10).json()
+    after = admin.get(f"{fresh_system.url}/api/v1/indicators", params={"scope": "center"}, timeout=10).json()
     assert after == before
     assert fresh_system.cli("verify").returncode == 0
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import threading
 
-import requests
 
-from .api import org, nation_value, place_value, register, wait_for
+from .api import admin, org, nation_value, place_value, register, wait_for
 
 
 def test_a_registered_org_shows_in_the_indicators_within_a_second(system):
@@ -20,14 +19,14 @@ def test_a_registered_org_shows_in_the_indicators_within_a_second(system):
 
 def test_the_record_reads_back_with_its_version_as_etag_and_its_history(system):
     created = register(system.url, org("วิสาหกิจชุมชนทอผ้า", type="community_enterprise", founded_year="2015")).json()
-    response = requests.get(f"{system.url}/api/v1/orgs/{created['id']}", timeout=10)
+    response = admin.get(f"{system.url}/api/v1/orgs/{created['id']}", timeout=10)
     assert response.headers["ETag"] == '"1"'
     assert response.json()["founded_year"] == 2015 and response.json()["founded_year_be"] == 2558
-    amended = requests.patch(f"{system.url}/api/v1/orgs/{created['id']}", json={"members": "๔๐"},
+    amended = admin.patch(f"{system.url}/api/v1/orgs/{created['id']}", json={"members": "๔๐"},
                              headers={"If-Match": '"1"'}, timeout=10)
     assert amended.status_code == 200, amended.text
     assert amended.headers["ETag"] == '"2"' and amended.json()["members"] == 40
-    history = requests.get(f"{system.url}/api/v1/orgs/{created['id']}/history", timeout=10).json()
+    history = admin.get(f"{system.url}/api/v1/orgs/{created['id']}/history", timeout=10).json()
     assert [e["type"] for e in history] == ["OrgRegistered", "OrgAmended"]
     assert history[1]["data"] == {"members": 40}
     assert history[1]["prev"] != history[1]["hash"] and history[1]["seq"] > history[0]["seq"]
@@ -40,7 +39,7 @@ def test_two_concurrent_amendments_of_one_version_one_wins_one_conflicts(system)
 
     def amend(members):
         barrier.wait()
-        results.append(requests.patch(
+        results.append(admin.patch(
             f"{system.url}/api/v1/orgs/{created['id']}", json={"members": members},
             headers={"If-Match": '"1"'}, timeout=30))
 
@@ -55,13 +54,13 @@ def test_two_concurrent_amendments_of_one_version_one_wins_one_conflicts(system)
     winner = next(r for r in results if r.status_code == 200).json()
     assert loser["code"] == "conflict" and loser["current_version"] == 2
     assert loser["message"]["th"] and loser["message"]["en"]
-    final = requests.get(f"{system.url}/api/v1/orgs/{created['id']}", timeout=10).json()
+    final = admin.get(f"{system.url}/api/v1/orgs/{created['id']}", timeout=10).json()
     assert final["version"] == 2 and final["members"] == winner["members"]
 
 
 def test_an_edit_without_if_match_is_refused(system):
     created = register(system.url).json()
-    response = requests.patch(f"{system.url}/api/v1/orgs/{created['id']}", json={"members": 1}, timeout=10)
+    response = admin.patch(f"{system.url}/api/v1/orgs/{created['id']}", json={"members": 1}, timeout=10)
     assert response.status_code == 428
     assert response.json()["error"]["code"] == "precondition_required"
 
@@ -79,24 +78,24 @@ def test_archiving_takes_the_org_out_of_the_indicator(system):
         return caught_up
 
     wait_for(settled)
-    archived = requests.post(f"{system.url}/api/v1/orgs/{created['id']}/archive", json={"reason": "ยุบกลุ่ม"},
+    archived = admin.post(f"{system.url}/api/v1/orgs/{created['id']}/archive", json={"reason": "ยุบกลุ่ม"},
                              headers={"If-Match": '"1"'}, timeout=10)
     assert archived.status_code == 200 and archived.json()["status"] == "archived"
     wait_for(lambda: nation_value(system.url) == before_value - 1)
-    again = requests.patch(f"{system.url}/api/v1/orgs/{created['id']}", json={"members": 3},
+    again = admin.patch(f"{system.url}/api/v1/orgs/{created['id']}", json={"members": 3},
                            headers={"If-Match": '"2"'}, timeout=10)
     assert again.status_code == 409 and again.json()["error"]["code"] == "archived"
 
 
 def test_health_reports_every_service(system):
-    report = requests.get(f"{system.url}/health", timeout=10).json()
+    report = admin.get(f"{system.url}/health", timeout=10).json()
     assert report["ok"] is True
     assert set(report["services"]) == {"gateway", "orgs", "reporting"}
     assert all(s["ok"] for s in report["services"].values())
 
 
 def test_the_openapi_description_names_the_routes(system):
-    spec = requests.get(f"{system.url}/api/v1/openapi.json", timeout=10).json()
+    spec = admin.get(f"{system.url}/api/v1/openapi.json", timeout=10).json()
     assert spec["openapi"].startswith("3.")
     for path in ("/api/v1/orgs", "/api/v1/orgs/{org_id}", "/api/v1/orgs/{org_id}/history", "/api/v1/indicators"):
         assert path in spec["paths"], path

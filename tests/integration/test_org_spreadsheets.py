@@ -9,11 +9,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import requests
 
 from services.orgs.spreadsheet import COLUMNS, DATA_SHEET
 
-from .api import org, register, wait_for
+from .api import admin, org, register, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 needs_import_rows = pytest.mark.skipif(
@@ -46,7 +45,7 @@ def _workbook(tag: str) -> bytes:
 
 
 def _import(system, content: bytes, name: str = "orgs.xlsx", **form) -> dict:
-    response = requests.post(f"{system.url}/api/v1/orgs/imports", files={"file": (name, content)},
+    response = admin.post(f"{system.url}/api/v1/orgs/imports", files={"file": (name, content)},
                              data={k: str(v).lower() for k, v in form.items()}, timeout=30)
     assert response.status_code == 202, response.text
     location = response.headers["Location"]
@@ -56,16 +55,16 @@ def _import(system, content: bytes, name: str = "orgs.xlsx", **form) -> dict:
 
 
 def _finished(url: str):
-    job = requests.get(url, timeout=10).json()
+    job = admin.get(url, timeout=10).json()
     return job if job["status"] in ("done", "failed") else None
 
 
 def _named(system, text: str) -> list[dict]:
-    return requests.get(f"{system.url}/api/v1/orgs", params={"q": text, "per_page": 100}, timeout=10).json()["items"]
+    return admin.get(f"{system.url}/api/v1/orgs", params={"q": text, "per_page": 100}, timeout=10).json()["items"]
 
 
 def test_the_template_downloads_with_thai_headers(system):
-    response = requests.get(f"{system.url}/api/v1/orgs/template.xlsx", timeout=30)
+    response = admin.get(f"{system.url}/api/v1/orgs/template.xlsx", timeout=30)
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response.headers["Content-Disposition"]
@@ -77,18 +76,18 @@ def test_the_template_downloads_with_thai_headers(system):
 def test_exports_carry_a_registered_org_in_thai(system):
     name = f"กลุ่มส่งออก{uuid.uuid4().hex[:6]}"
     assert register(system.url, org(name, name_en="Export Group")).status_code == 201
-    csv_export = requests.get(f"{system.url}/api/v1/orgs/export.csv", params={"q": name}, timeout=60)
+    csv_export = admin.get(f"{system.url}/api/v1/orgs/export.csv", params={"q": name}, timeout=60)
     assert csv_export.status_code == 200 and csv_export.headers["Content-Type"].startswith("text/csv")
     assert csv_export.content.startswith(codecs.BOM_UTF8)
     text = csv_export.content.decode("utf-8-sig")
     assert name in text and text.splitlines()[0].startswith(TH["name"])
-    xlsx_export = requests.get(f"{system.url}/api/v1/orgs/export.xlsx", params={"province": "50"}, timeout=60)
+    xlsx_export = admin.get(f"{system.url}/api/v1/orgs/export.xlsx", params={"province": "50"}, timeout=60)
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_export.content)).active
     assert name in [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
 
 
 def test_the_openapi_description_names_the_spreadsheet_routes(system):
-    spec = requests.get(f"{system.url}/api/v1/openapi.json", timeout=10).json()
+    spec = admin.get(f"{system.url}/api/v1/openapi.json", timeout=10).json()
     for path in ("/api/v1/orgs/template.xlsx", "/api/v1/orgs/export.xlsx", "/api/v1/orgs/export.csv",
                  "/api/v1/orgs/imports", "/api/v1/orgs/imports/{job_id}", "/api/v1/orgs/imports/{job_id}/errors.csv"):
         assert path in spec["paths"], path
@@ -106,7 +105,7 @@ def test_import_all_or_nothing_then_the_valid_rows_then_the_same_file_changes_no
     assert refused["problems"][0]["message"]["th"] and refused["problems"][0]["message"]["en"]
     assert _head(system) == before and _named(system, tag) == []
 
-    errors = requests.get(system.url + refused["errors_csv"], timeout=10)
+    errors = admin.get(system.url + refused["errors_csv"], timeout=10)
     assert errors.content.startswith(codecs.BOM_UTF8)
     lines = errors.content.decode("utf-8-sig").splitlines()
     assert len(lines) == 2 and lines[1].startswith(f"{BAD_ROW},{TH['type']},")
@@ -128,12 +127,12 @@ def test_import_all_or_nothing_then_the_valid_rows_then_the_same_file_changes_no
 
     # edited in between, the same file is applied again (its earlier keys do not answer for it)
     first = found[f"กลุ่มออมทรัพย์นำเข้า{tag} 1"]
-    edited = requests.patch(f"{system.url}/api/v1/orgs/{first['id']}", json={"members": 99},
+    edited = admin.patch(f"{system.url}/api/v1/orgs/{first['id']}", json={"members": 99},
                             headers={"If-Match": f'"{first["version"]}"'}, timeout=10)
     assert edited.status_code == 200, edited.text
     restored = _import(system, content, accept_valid_rows=True)
     assert restored["counts"] == {"created": 0, "updated": 1, "unchanged": 2, "rejected": 1}
-    assert requests.get(f"{system.url}/api/v1/orgs/{first['id']}", timeout=10).json()["members"] == 25
+    assert admin.get(f"{system.url}/api/v1/orgs/{first['id']}", timeout=10).json()["members"] == 25
 
 
 @needs_import_rows
@@ -149,9 +148,9 @@ def test_file_problems_fail_the_job_and_unknown_jobs_are_404(system):
     job = _import(system, b"not a workbook", name="broken.xlsx")
     assert job["status"] == "failed" and job["problems"][0]["code"] == "not_a_spreadsheet"
     assert job["problems"][0]["message"]["en"].startswith("This file is not a spreadsheet")
-    missing = requests.get(f"{system.url}/api/v1/orgs/imports/{uuid.uuid4()}", timeout=10)
+    missing = admin.get(f"{system.url}/api/v1/orgs/imports/{uuid.uuid4()}", timeout=10)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
-    no_file = requests.post(f"{system.url}/api/v1/orgs/imports", data={"dry_run": "true"}, timeout=10)
+    no_file = admin.post(f"{system.url}/api/v1/orgs/imports", data={"dry_run": "true"}, timeout=10)
     assert no_file.status_code == 422 and no_file.json()["error"]["fields"][0]["field"] == "file"
 
 
@@ -161,7 +160,7 @@ def test_a_jobs_result_survives_a_gateway_restart(system):
     system.kill("gateway")
     system.start("gateway")
     system.wait_healthy()
-    again = requests.get(f"{system.url}/api/v1/orgs/imports/{job['id']}", timeout=10).json()
+    again = admin.get(f"{system.url}/api/v1/orgs/imports/{job['id']}", timeout=10).json()
     assert again["status"] == "failed" and again["problems"] == job["problems"]
 
 

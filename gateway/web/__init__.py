@@ -1,0 +1,133 @@
+"""The web pages: one blueprint "web", server-rendered Jinja (templates/), a small CSS and JS
+(static/). Each page module adds its routes to `bp`; `register(app)` imports them all.
+
+Every page sees, through the frame (base.html): `t(code, **params)` for the catalogue's text,
+`user` (a permissions.User), `allowed(action, center)`, `nav` (the links this user may follow),
+`lang`, and the value helpers of text.py."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from nameko.exceptions import RpcTimeout
+
+from gateway import permissions
+from services import reference
+from services.chassis.errors import NotFound
+
+from . import text
+
+bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static/web")
+
+# (endpoint, label, action): the header's navigation; a link shows when its page exists and
+# the user may follow it. Page modules register these endpoints.
+NAV = (
+    ("web.orgs", "web_nav_orgs", permissions.READ_ORGS),
+    ("web.indicators", "web_nav_indicators", permissions.READ_INDICATORS),
+    ("web.imports", "web_nav_import", permissions.IMPORT_ORGS),
+    ("web.audit", "web_nav_audit", permissions.AUDIT),
+)
+
+
+def current_user() -> permissions.User:
+    """The signed-in user (gateway.auth), or anonymous while there is no sign-in yet."""
+    try:
+        from gateway.auth import current_user as signed_in
+    except ImportError:
+        return permissions.ANONYMOUS
+    return signed_in()
+
+
+def require(action: str, center: str | None = None) -> permissions.User:
+    user = current_user()
+    permissions.require(user, action, center)
+    return user
+
+
+def _may_import(user, action) -> bool:
+    """Center staff may import their own center's records: the link shows for them too."""
+    if action == permissions.IMPORT_ORGS and user.center:
+        return permissions.allowed(user, action, user.center)
+    return permissions.allowed(user, action)
+
+
+def _frame() -> dict:
+    user = current_user()
+    nav = [(endpoint, text.t(label), url_for(endpoint)) for endpoint, label, action in NAV
+           if endpoint in current_app.view_functions and _may_import(user, action)]
+    return {
+        "t": text.t, "lang": text.lang(), "user": user, "nav": nav, "show": text.show, "label": text.field_label,
+        "allowed": lambda action, center=None: permissions.allowed(user, action, center),
+        "code_label": text.code_label, "center_name": text.center_name, "moment": text.moment, "day": text.day,
+        "year": text.year, "location": text.location, "text_of": text.text_of, "has_endpoint": lambda e: e in current_app.view_functions,
+        "role_label": lambda role: text.t(f"web_role_{role}") if role in permissions.ROLES else (role or ""),
+        "switch_language": lambda code: _with_args(lang=code),
+    }
+
+
+def _with_args(**changes) -> str:
+    args = request.args.to_dict(flat=False)
+    args.update({k: [v] for k, v in changes.items()})
+    return url_for(request.endpoint, **(request.view_args or {}), **args) if request.endpoint else "?"
+
+
+@bp.app_context_processor
+def _context():
+    """The frame's helpers for every template, so other blueprints' pages can extend base.html."""
+    return _frame()
+
+
+@bp.get("/")
+def home():
+    user = current_user()
+    if permissions.allowed(user, permissions.READ_ORGS):
+        return redirect(url_for("web.orgs"))
+    if "web.indicators" in current_app.view_functions:
+        return redirect(url_for("web.indicators"))
+    if "account.sign_in" in current_app.view_functions:
+        return redirect(url_for("account.sign_in"))
+    return render_template("home.html")
+
+
+@bp.get("/web/places")
+def places():
+    """The cascade's lists: ?province=50 -> its districts; ?district=5001 -> its subdistricts."""
+    district, province = request.args.get("district"), request.args.get("province")
+    if district:
+        found = reference.subdistricts(district) if reference.district(district) else []
+        key = "subdistricts"
+    elif province:
+        found = reference.districts(province) if reference.province(province) else []
+        key = "districts"
+    else:
+        found, key = reference.provinces(), "provinces"
+    return jsonify({key: [{"code": p.code, "th": p.name_th, "en": p.name_en} for p in found]})
+
+
+@bp.errorhandler(permissions.Forbidden)
+def _forbidden(error: permissions.Forbidden):
+    """A page refused: sign in first, or say it is not allowed."""
+    if error.status == 401 and "account.sign_in" in current_app.view_functions:
+        return redirect(url_for("account.sign_in", next=request.full_path))
+    return render_template("problem.html", code=f"web_{error.code}"), error.status
+
+
+@bp.errorhandler(NotFound)
+def _not_found(_error):
+    return render_template("problem.html", code="not_found"), 404
+
+
+@bp.errorhandler(RpcTimeout)
+def _unavailable(_error):
+    return render_template("problem.html", code="unavailable"), 503
+
+
+def register(app) -> None:
+    """Add the pages to the app: import every page module (each adds its routes to `bp`)."""
+    from . import orgs  # noqa: F401  (routes)
+    from . import actions  # noqa: F401  (record actions, duplicates)
+    from . import audit, imports, indicators  # noqa: F401  (the audit, import and indicator pages)
+
+    from . import account
+
+    app.register_blueprint(account.bp)
+    app.register_blueprint(bp)
+

@@ -1,0 +1,103 @@
+"""Page and API reads under load: 100 concurrent users (locust, its own process) against a
+system on PostgreSQL holding `count` organizations (the full dataset: 200,000), reading the
+list page, search, record pages, the API list, search and records, and the indicators. Each
+p95 is printed beside baselines measured under the same load in the same run: a static file
+served by the same gateway (the server's floor) and /health (one RPC round trip).
+
+    python -m tests.bench.run --only pages [--orgs N]
+    SANPHALANG_BENCH_USERS=100 SANPHALANG_BENCH_SECONDS=60  (defaults)"""
+from __future__ import annotations
+
+import csv
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import eventlet
+import requests
+from eventlet.greenpool import GreenPool
+
+from tests.support import ROOT
+
+from .data import org_rows
+from .import_orgs import ACTOR, CHUNK, IN_FLIGHT, caught_up, write_side
+
+TARGET_P95_MS = 150.0
+USERS = int(os.environ.get("SANPHALANG_BENCH_USERS", "100"))
+SECONDS = int(os.environ.get("SANPHALANG_BENCH_SECONDS", "60"))
+TERMS = ["กลุ่ม", "ออมทรัพย์", "วิสาหกิจ", "บ้าน", "สหกรณ์", "ผู้สูงอายุ", "เครือข่าย", "savings", "group", "น้ำ"]
+
+
+def _load(system, rows: list[dict]) -> None:
+    """The rows through the real batch path, as the import benchmark does."""
+    chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
+    lanes = [chunks[lane::IN_FLIGHT] for lane in range(IN_FLIGHT)]
+
+    def send(lane):
+        with system.rpc(timeout=600) as own:
+            return [own.orgs.register_batch(chunk, ACTOR, None) for chunk in lane]
+
+    list(GreenPool(IN_FLIGHT).imap(send, lanes))
+    with system.rpc(timeout=600) as rpc:
+        caught_up(rpc, len(rows))
+
+
+def _cli(system, *args: str, stdin: str | None = None) -> str:
+    done = subprocess.run([sys.executable, "-m", "sanphalang", *args], env=system.env, cwd=ROOT, input=stdin,
+                          capture_output=True, text=True, timeout=120)
+    if done.returncode:
+        raise RuntimeError(f"sanphalang {' '.join(args)}: {done.stderr or done.stdout}")
+    return done.stdout
+
+
+def run(count: int) -> dict:
+    with write_side() as system:
+        started = time.perf_counter()
+        _load(system, org_rows(count))
+        loaded_s = time.perf_counter() - started
+        system.start("gateway")
+        system.wait_healthy()
+        user, password = "bench-reader", secrets.token_urlsafe(12)
+        _cli(system, "users", "add", user, "--role", "admin", "--password-stdin", stdin=password + "\n")
+        token = _cli(system, "users", "token", user).split()[-1]
+        work = Path(tempfile.mkdtemp(prefix="sanphalang-load-"))
+        ids = requests.get(f"{system.url}/api/v1/orgs", params={"per_page": 500},
+                           headers={"Authorization": f"Bearer {token}"}, timeout=60).json()["items"]
+        (work / "ids.txt").write_text("\n".join(org["id"] for org in ids))
+        (work / "terms.txt").write_text("\n".join(TERMS), encoding="utf-8")
+        env = {**os.environ, "SANPHALANG_BENCH_USER": user, "SANPHALANG_BENCH_PASSWORD": password,
+               "SANPHALANG_BENCH_TOKEN": token, "SANPHALANG_BENCH_IDS": str(work / "ids.txt"),
+               "SANPHALANG_BENCH_TERMS": str(work / "terms.txt")}
+        env.pop("PSYCOPG_WAIT_FUNC", None)
+        locust = subprocess.run(
+            [sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("locust_pages.py")), "--headless",
+             "-u", str(USERS), "-r", "20", "-t", f"{SECONDS}s", "--host", system.url, "--csv", str(work / "load"),
+             "--only-summary", "--stop-timeout", "5", "--exit-code-on-error", "0", "--loglevel", "WARNING"],
+            env=env, cwd=ROOT, capture_output=True, text=True, timeout=SECONDS + 120,
+        )
+        if not (work / "load_stats.csv").exists():
+            raise RuntimeError(f"locust did not report:\n{locust.stderr[-4000:]}")
+        with open(work / "load_stats.csv", newline="", encoding="utf-8") as f:
+            stats = {row["Name"]: row for row in csv.DictReader(f) if row["Type"] != ""}
+    return {"count": count, "loaded_s": loaded_s, "users": USERS, "seconds": SECONDS, "stats": stats,
+            "csv": str(work / "load_stats.csv")}
+
+
+def report(figures: dict) -> str:
+    stats = figures["stats"]
+    lines = [f"page and API reads, {figures['users']} users for {figures['seconds']} s (locust, loopback), "
+             f"PostgreSQL with {figures['count']:,} organizations (loaded in {figures['loaded_s']:.0f} s)",
+             f"  {'':34} {'requests':>9} {'failed':>7} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>7}"]
+    for name, row in sorted(stats.items(), key=lambda item: (item[0] == "Aggregated", item[0].startswith("baseline"), item[0])):
+        lines.append(f"  {name:34} {int(row['Request Count']):>9,} {int(row['Failure Count']):>7,} "
+                     f"{row['50%']:>7} {row['95%']:>7} {float(row['Requests/s']):>7.1f}")
+    reads = [row for name, row in stats.items() if name.startswith(("page:", "api:"))]
+    worst = max((float(row["95%"]) for row in reads), default=float("nan"))
+    lines.append(f"  worst read p95: {worst:.0f} ms   (target <= {TARGET_P95_MS:.0f} ms; "
+                 f"baselines: static file, /health, under the same load)")
+    lines.append(f"  locust figures: {figures['csv']}")
+    return "\n".join(lines)

@@ -1,0 +1,81 @@
+"""The locust users of tests/bench/load_pages.py. Run only as its own process
+(`python -m locust -f tests/bench/locust_pages.py ...`): locust brings gevent, which must never
+be imported into an eventlet-patched process (the bench runner, pytest).
+
+Environment: SANPHALANG_BENCH_USER / SANPHALANG_BENCH_PASSWORD (signs in through /sign-in for
+the pages), SANPHALANG_BENCH_TOKEN (Bearer token for the API), SANPHALANG_BENCH_IDS (a file of
+organization ids, one a line), SANPHALANG_BENCH_TERMS (search terms, one a line)."""
+from __future__ import annotations
+
+import os
+import random
+import re
+from pathlib import Path
+
+from locust import HttpUser, between, task
+
+
+def _lines(variable: str) -> list[str]:
+    path = os.environ.get(variable)
+    return [line for line in Path(path).read_text(encoding="utf-8").splitlines() if line] if path else []
+
+
+IDS = _lines("SANPHALANG_BENCH_IDS")
+TERMS = _lines("SANPHALANG_BENCH_TERMS") or ["กลุ่ม"]
+CSRF = re.compile(r'name="csrf_token"\s+value="([^"]*)"')
+
+
+class Reader(HttpUser):
+    """A signed-in reader: mostly pages, some API; think time 0.5-1.5 s like a person."""
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self):
+        token = os.environ.get("SANPHALANG_BENCH_TOKEN")
+        self.api = {"Authorization": f"Bearer {token}"} if token else {}
+        user = os.environ.get("SANPHALANG_BENCH_USER")
+        if user:
+            form = self.client.get("/sign-in", name="sign-in").text
+            found = CSRF.search(form)
+            self.client.post("/sign-in", name="sign-in", data={
+                "csrf_token": found.group(1) if found else "", "username": user,
+                "password": os.environ["SANPHALANG_BENCH_PASSWORD"]})
+
+    @task(4)
+    def list_page(self):
+        self.client.get(f"/orgs?page={random.randint(1, 20)}", name="page: /orgs")
+
+    @task(3)
+    def search_page(self):
+        self.client.get("/orgs", params={"q": random.choice(TERMS)}, name="page: /orgs?q=")
+
+    @task(4)
+    def record_page(self):
+        if IDS:
+            self.client.get(f"/orgs/{random.choice(IDS)}", name="page: /orgs/<id>")
+
+    @task(3)
+    def api_list(self):
+        self.client.get("/api/v1/orgs", params={"page": random.randint(1, 20), "per_page": 50},
+                        headers=self.api, name="api: /api/v1/orgs")
+
+    @task(3)
+    def api_search(self):
+        self.client.get("/api/v1/orgs", params={"q": random.choice(TERMS)}, headers=self.api, name="api: /api/v1/orgs?q=")
+
+    @task(2)
+    def api_record(self):
+        if IDS:
+            self.client.get(f"/api/v1/orgs/{random.choice(IDS)}", headers=self.api, name="api: /api/v1/orgs/<id>")
+
+    @task(2)
+    def indicators(self):
+        scope = random.choice(["nation", "region", "province", "center"])
+        self.client.get("/api/v1/indicators", params={"scope": scope}, headers=self.api, name="api: /api/v1/indicators")
+
+    @task(2)
+    def baseline_static(self):
+        self.client.get("/static/web/site.css", name="baseline: static file")
+
+    @task(1)
+    def baseline_health(self):
+        self.client.get("/health", name="baseline: /health")

@@ -1,0 +1,126 @@
+"""The indicators and audit pages rendered by Flask's test client over the real orgs handlers,
+event store and reporting projection on SQLite files (no broker)."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+import pytest
+
+from gateway import permissions
+from gateway.app import create_app
+from services.chassis import wire
+from services.chassis.database import make_engine
+from services.chassis.store import EventStore
+from services.orgs import handlers, readmodel
+from services.reporting import projections, queries
+
+AUDITOR = permissions.User("audit", permissions.AUDITOR)
+STAFF = permissions.User("somchai", permissions.CENTER_STAFF, "P50")
+CHIANG_MAI = {"province": "50", "district": "5001", "subdistrict": "500101"}
+
+
+def through_wire(value):
+    return wire.loads(wire.dumps(value))
+
+
+class Orgs:
+    def __init__(self, store):
+        self.store = store
+
+    def search_events(self, filters, page, per_page):
+        return through_wire(self.store.search(filters, page, per_page))
+
+    def head(self):
+        return through_wire(self.store.head())
+
+    def verify_chain(self):
+        return through_wire(self.store.verify())
+
+    def history(self, org_id):
+        return through_wire(handlers.history(self.store, org_id))
+
+
+class Reporting:
+    def __init__(self, store, engine):
+        self.store, self.engine = store, engine
+
+    def indicators(self, scope, code, as_of):
+        with self.engine.begin() as conn:  # catch up on everything, as the subscriber would
+            projections.clear(conn)
+            projections.apply(conn, "orgs", self.store.events_since(0, 10_000))
+        return through_wire(queries.indicator_values(self.engine, scope, code, as_of))
+
+
+class Pool:
+    def __init__(self, store, engine):
+        self.services = SimpleNamespace(orgs=Orgs(store), reporting=Reporting(store, engine))
+
+    @contextmanager
+    def cluster(self):
+        yield self.services
+
+
+@pytest.fixture
+def store(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'orgs.sqlite'}")
+    store = EventStore(engine, "orgs")
+    store.create_schema()
+    readmodel.create_schema(engine)
+    return store
+
+
+@pytest.fixture
+def client(store, tmp_path, monkeypatch):
+    import gateway.web as web
+
+    reporting = make_engine(f"sqlite:///{tmp_path / 'reporting.sqlite'}")
+    projections.create_schema(reporting)
+    app = create_app(pool=Pool(store, reporting))
+    app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=False, TESTING=True)
+    user = {"now": permissions.ANONYMOUS}
+    monkeypatch.setattr(web, "current_user", lambda: user["now"])
+    client = app.test_client()
+    client.sign_in = lambda who: user.update(now=who)
+    return client
+
+
+def register(store, name, user="somsri", center="P50"):
+    payload = {"name": name, "type": "savings_group", **CHIANG_MAI, "founded_year": "2559", "members": 25}
+    return handlers.register(store, payload, {"user": user, "role": "center_staff", "center": center, "request": "r"})
+
+
+def test_the_indicators_page_is_public_and_shows_value_target_and_share(client, store):
+    for n in range(3):
+        register(store, f"กลุ่ม <b>{n}</b>")
+    page = client.get("/indicators").get_data(as_text=True)
+    assert "ตัวชี้วัดของเครือข่าย" in page and "ประเทศไทย" in page
+    assert "ข้อมูลองค์กรชุมชน" in page and "200,000" in page  # the indicator's Thai name, its target
+    assert ">3<" in page and "0.0%" in page  # 3 of 200,000
+    assert 'for="scope"' in page and 'for="as_of"' in page
+    provinces = client.get("/indicators?scope=province&lang=en").get_data(as_text=True)
+    assert "Chiang Mai" in provinces and "Indicators per Province" in provinces
+    bad = client.get("/indicators?as_of=not-a-date").get_data(as_text=True)
+    assert 'id="as_of-problem"' in bad
+
+
+def test_the_audit_page_needs_the_audit_permission(client):
+    refused = client.get("/audit")
+    assert refused.status_code == 302 and "/sign-in" in refused.headers["Location"]  # sign in first
+    client.sign_in(STAFF)
+    assert client.get("/audit").status_code == 403
+
+
+def test_the_audit_page_verifies_the_chain_and_finds_a_users_events(client, store):
+    first = register(store, "กลุ่ม <script>alert(1)</script>", user="somsri")
+    register(store, "กลุ่มของคนอื่น", user="malee", center="P10")
+    client.sign_in(AUDITOR)
+    page = client.get("/audit?user=somsri").get_data(as_text=True)
+    assert "ถูกต้องครบถ้วน" in page  # a small log is verified at once
+    assert "พบ 1 เหตุการณ์" in page and f'/orgs/{first["id"]}/history' in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    assert "กลุ่มของคนอื่น" not in page
+    by_center = client.get("/audit?center=P10&lang=en").get_data(as_text=True)
+    assert "1 events" in by_center and "กลุ่มของคนอื่น" in by_center
+    nothing = client.get("/audit?from=2500-01-01&to=2500-01-02&lang=th").get_data(as_text=True)
+    assert "พบ 0 เหตุการณ์" in nothing  # B.E. 2500 = 1957
