@@ -15,6 +15,7 @@ from eventlet import tpool
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, Text, select
 from sqlalchemy.engine import Engine
 
+from sanphalang.config import settings
 from sanphalang.spreadsheets import CHECKING, IMPORTING, ImportReport, error_problem, import_digest, import_rows
 from services.chassis.database import make_engine, one_at_a_time
 
@@ -53,6 +54,33 @@ import_uploads = Table(
     Column("created_at", String(27), nullable=False),
 )
 UPLOADS_KEPT = timedelta(days=1)
+
+
+JOB_RPC_TIMEOUT = 600  # seconds: a chunk of an import can take longer than a request may
+
+
+def job_store() -> "JobStore":
+    """This app's job store (opened on first use)."""
+    from flask import current_app
+
+    store = current_app.extensions.get("import_jobs")
+    if store is None:
+        store = current_app.extensions["import_jobs"] = JobStore(settings().database_url("gateway"))
+    return store
+
+
+def long_pool():
+    """RPC proxies with a longer timeout than requests', for jobs and whole-log checks."""
+    from flask import current_app
+
+    from .rpc import RpcPool
+
+    pool = current_app.extensions.get("import_rpc")
+    if pool is None:
+        config = settings()
+        pool = current_app.extensions["import_rpc"] = RpcPool(
+            config.nameko_config(), max(config.rpc_timeout, JOB_RPC_TIMEOUT), size=2)
+    return pool
 
 
 def _now() -> str:

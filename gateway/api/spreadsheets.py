@@ -12,7 +12,6 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from sanphalang.config import settings
 from sanphalang.spreadsheets import describe, org_records
 from services.chassis.errors import rejected
 from services.chassis.messages import CATALOGUE
@@ -23,7 +22,6 @@ from services.orgs.spreadsheet_values import guard_formula
 from .. import errors, imports
 from .. import permissions as can
 from ..auth import current_user
-from ..rpc import RpcPool
 
 from . import actor, require
 from .orgs import OrgFilters
@@ -32,7 +30,6 @@ blp = Blueprint("org_spreadsheets", __name__, description="องค์กรช
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
-JOB_RPC_TIMEOUT = 600
 
 
 class ImportForm(StrictSchema):
@@ -153,23 +150,6 @@ class ExportCsv(MethodView):
         return _attachment(body, CSV, f"sanphalang-orgs-{_stamp()}.csv")
 
 
-def _jobs() -> imports.JobStore:
-    store = current_app.extensions.get("import_jobs")
-    if store is None:
-        store = current_app.extensions["import_jobs"] = imports.JobStore(settings().database_url("gateway"))
-    return store
-
-
-def _job_pool() -> RpcPool:
-    """Jobs call the orgs service with a longer timeout than requests, on proxies of their own."""
-    pool = current_app.extensions.get("import_rpc")
-    if pool is None:
-        config = settings()
-        pool = current_app.extensions["import_rpc"] = RpcPool(
-            config.nameko_config(), max(config.rpc_timeout, JOB_RPC_TIMEOUT), size=2)
-    return pool
-
-
 @blp.route("/imports")
 class Imports(MethodView):
     @blp.response(202, ImportJob, description="the job, queued; poll its Location")
@@ -185,8 +165,8 @@ class Imports(MethodView):
         if upload is None or not upload.filename:
             raise rejected("file", "required")
         options = {"dry_run": form["dry_run"], "accept_valid": form["accept_valid_rows"], "sheet": form["sheet"]}
-        job_id = imports.start(_jobs(), _job_pool(), upload.read(), upload.filename, options, actor())
-        return _shown(_jobs().get(job_id)), 202, {"Location": url_for("org_spreadsheets.ImportStatus", job_id=job_id)}
+        job_id = imports.start(imports.job_store(), imports.long_pool(), upload.read(), upload.filename, options, actor())
+        return job_view(imports.job_store().get(job_id)), 202, {"Location": url_for("org_spreadsheets.ImportStatus", job_id=job_id)}
 
 
 def _job(job_id) -> dict:
@@ -194,7 +174,7 @@ def _job(job_id) -> dict:
     user = current_user()
     if user.role != can.AUDITOR:
         can.require_somewhere(user, can.IMPORT_ORGS)
-    job = _jobs().get(str(job_id))
+    job = imports.job_store().get(str(job_id))
     if job is None or not _may_see(user, job):
         abort(404)
     return job
@@ -205,7 +185,7 @@ def _may_see(user, job: dict) -> bool:
     return started_by == user.name or user.role in (can.ADMIN, can.AUDITOR)
 
 
-def _shown(job: dict) -> dict:
+def job_view(job: dict) -> dict:
     result, options = job["result"], job["options"]
     return {
         "id": job["id"], "status": job["status"], "filename": job["filename"],
@@ -223,7 +203,7 @@ class ImportStatus(MethodView):
     @blp.response(200, ImportJob)
     def get(self, job_id):
         """An import job: status, progress, counts, and every problem in Thai and English"""
-        return _shown(_job(job_id))
+        return job_view(_job(job_id))
 
 
 @blp.route("/imports/<uuid:job_id>/errors.csv")

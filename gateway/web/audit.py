@@ -15,7 +15,7 @@ from marshmallow import ValidationError
 
 from gateway import permissions as can
 from gateway.api import rpc
-from gateway.api.spreadsheets import _job_pool as long_pool
+from gateway.imports import long_pool
 from sanphalang.config import RUNNING_SOURCES
 from services.orgs import events as org_events
 

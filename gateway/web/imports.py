@@ -11,9 +11,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway import imports as jobs
 from gateway import permissions as can
-from gateway.api.spreadsheets import _job_pool as job_pool
-from gateway.api.spreadsheets import _jobs as job_store
-from gateway.api.spreadsheets import _shown as shown_job
+from gateway.api.spreadsheets import job_view as shown_job
+from gateway.imports import job_store, long_pool as job_pool
 from services.chassis.errors import NotFound
 from services.chassis.messages import message
 
