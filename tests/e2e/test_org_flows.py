@@ -1,10 +1,12 @@
 """What center staff and auditors do with organizations, in the real browser against the real
-system: sign in, register through the form, find it in the list, edit it, read the diff in the
-history; an auditor sees no edit button and a direct POST of the edit form is refused."""
+system: sign in, register through the form, find it in the list and in the center's indicator,
+edit it, read the diff in the history; import a spreadsheet with one bad row and read the
+error; an auditor sees no edit button and a direct POST of the edit form is refused."""
 from __future__ import annotations
 
 import re
 import secrets
+import time
 import uuid
 
 from .conftest import shot, sign_in
@@ -22,10 +24,18 @@ def register(system, name: str) -> str:
         return rpc.orgs.register(payload, ACTOR, str(uuid.uuid4()))["id"]
 
 
+def organizations_counted(page, center: str) -> int:
+    """Indicator 3 (community organization records) of one center, as its page shows it."""
+    page.goto(f"/indicators?scope=center&code={center}")
+    cell = page.locator("table.indicators tbody tr").nth(2).locator("td.number").first
+    return int(cell.inner_text().replace(",", ""))
+
+
 def test_center_staff_registers_finds_edits_and_reads_the_history(page, browser, make_user):
     staff, password = make_user("center_staff", "P50")
     sign_in(page, staff, password)
     expect = browser.expect
+    counted_before = organizations_counted(page, "P50")
 
     # register through the form; the cascade fills district and subdistrict lists
     marker = secrets.token_hex(3)
@@ -53,6 +63,13 @@ def test_center_staff_registers_finds_edits_and_reads_the_history(page, browser,
     expect(page.locator("p.total")).to_contain_text("1")
     shot(page, "orgs-list-search")
 
+    # the center's indicator counts it (reporting is fed by events: allow it a few seconds)
+    deadline = time.monotonic() + 10
+    while (counted := organizations_counted(page, "P50")) != counted_before + 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert counted == counted_before + 1, (counted_before, counted)
+    shot(page, "indicators-center")
+
     # edit: members 40 -> 55
     page.goto(org_url)
     page.locator(f"a[href$='/edit']").click()
@@ -70,6 +87,38 @@ def test_center_staff_registers_finds_edits_and_reads_the_history(page, browser,
     expect(diff.locator("ins")).to_have_text("55")
     expect(page.locator("ol.events li.event").first).to_contain_text(staff)
     shot(page, "org-history")
+
+
+def test_an_import_with_one_bad_row_names_the_row_and_writes_nothing(page, browser, system, make_user, tmp_path):
+    staff, password = make_user("center_staff", "P50")
+    sign_in(page, staff, password)
+    expect = browser.expect
+    marker = secrets.token_hex(3)
+    upload = tmp_path / "organizations.csv"
+    upload.write_text(
+        "ชื่อองค์กร,ประเภท,จังหวัด,อำเภอ/เขต,ตำบล/แขวง,จำนวนสมาชิก\n"
+        f"กลุ่มนำเข้าดี {marker},savings_group,50,5001,500101,20\n"
+        f"กลุ่มนำเข้าเสีย {marker},savings_group,50,5001,500101,ยี่สิบ\n", encoding="utf-8-sig")
+
+    page.goto("/orgs/import")
+    page.locator("input[type=file][name=file]").set_input_files(upload)
+    page.locator("input[name=mode][value=import]").check()
+    page.locator("form.filters button[type=submit].primary").click()
+    page.wait_for_url(re.compile(r"/orgs/import/[^/]+$"))
+    problems = page.locator("table.problems-table tbody tr")
+    expect(problems).to_have_count(1, timeout=30_000)  # the page refreshes itself until the job ends
+    cells = problems.first.locator("td")
+    expect(cells.nth(0)).to_have_text("3")  # the header is row 1
+    expect(cells.nth(1)).to_have_text("จำนวนสมาชิก")
+    expect(cells.nth(2)).to_contain_text("จำนวนเต็ม")
+    expect(page.locator("main")).to_contain_text("ยังไม่ได้บันทึกข้อมูลใดๆ")
+    shot(page, "import-bad-row")
+
+    # nothing was written, not even the good row
+    page.goto(f"/orgs?q={marker}")
+    expect(page.locator("p.total")).to_contain_text("0")
+    with system.rpc() as rpc:
+        assert rpc.orgs.list({"q": marker}, 1, 10)["total"] == 0
 
 
 def test_an_auditor_cannot_edit(page, browser, system, make_user):
