@@ -33,7 +33,7 @@ def create_app(pool: RpcPool | None = None) -> Flask:
         JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False
-    app.extensions["rpc"] = pool or RpcPool(config.nameko_config(), config.rpc_timeout)
+    app.extensions["rpc"] = pool or RpcPool(config.nameko_config(), config.rpc_timeout, size=config.rpc_pool)
     app.extensions["health_rpc"] = RpcPool(config.nameko_config(), timeout=3, size=2)
     api = SanphalangApi(app, spec_kwargs={"info": {"description": "สานพลัง — Sanphalang: the network's database"}})
     errors.register(app)

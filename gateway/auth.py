@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+from eventlet import tpool
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -40,7 +41,7 @@ def users() -> UserStore:
     """The accounts, opened on first use (a page or API call that needs no user never does)."""
     store = current_app.extensions.get("users")
     if store is None:
-        store = UserStore(make_engine(settings().database_url("gateway")))
+        store = UserStore(make_engine(settings().database_url("gateway")), offload=tpool.execute)
         store.create_schema()
         current_app.extensions["users"] = store
     return store

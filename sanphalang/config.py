@@ -27,6 +27,7 @@ DEFAULTS = {
     "SANPHALANG_CATCHUP_INTERVAL": "2",
     "SANPHALANG_QUEUE_TYPE": "classic",
     "SANPHALANG_MAX_WORKERS": "10",
+    "SANPHALANG_RPC_POOL": "32",  # RPC proxies of one gateway process: calls it can have in flight
     "SANPHALANG_SECRET_KEY": "",  # empty: a random key kept in var/secret_key
     "SANPHALANG_SECURE_COOKIES": "0",  # 1 behind HTTPS: session cookies only over HTTPS
     "SANPHALANG_SIGN_IN_LIMIT": "10 per minute",  # sign-in attempts per address and per user name
@@ -49,6 +50,7 @@ class Settings:
     catchup_interval: float
     queue_type: str
     max_workers: int
+    rpc_pool: int = 32
     database_urls: dict = field(default_factory=dict)
 
     def database_url(self, service: str) -> str:
@@ -81,5 +83,6 @@ def settings() -> Settings:
         catchup_interval=float(env("SANPHALANG_CATCHUP_INTERVAL")),
         queue_type=env("SANPHALANG_QUEUE_TYPE"),
         max_workers=int(env("SANPHALANG_MAX_WORKERS")),
+        rpc_pool=int(env("SANPHALANG_RPC_POOL")),
         database_urls={s: database_url(s, var_dir) for s in DATABASE_SERVICES},
     )

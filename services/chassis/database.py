@@ -28,7 +28,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, **options)
         _sqlite_behaviour(engine)
         return engine
-    return create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
+    # Kept open: as many connections as a process's workers use at once (SANPHALANG_MAX_WORKERS,
+    # 10, plus the relay and timers); with fewer, every busy moment opens and closes PostgreSQL
+    # backends (a fork each), which under 100 readers cost more than the queries.
+    return create_engine(url, pool_size=16, max_overflow=16, pool_pre_ping=True)
 
 
 def _sqlite_behaviour(engine: Engine) -> None:

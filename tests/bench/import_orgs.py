@@ -22,16 +22,16 @@ ACTOR = {"user": "bench", "role": "admin", "center": None, "request": "bench"}
 
 
 @contextmanager
-def write_side(replicas: int = ORGS_REPLICAS):
+def write_side(replicas: int = ORGS_REPLICAS, max_workers: int = 1):
     """orgs (scaled to `replicas`) and reporting on fresh PostgreSQL databases and a vhost of
-    their own; yields the System once both answer."""
+    their own; yields the System once both answer. `max_workers=1` (bulk writes) gives each
+    replica one batch at a time: with nameko's prefetch of max_workers, one replica could
+    otherwise take both batches in flight and leave the other idle."""
     with rabbit_vhost() as amqp, pg_database("bench_orgs") as orgs, pg_database("bench_reporting") as reporting:
         system = System(Path(tempfile.mkdtemp(prefix="sanphalang-bench-")), amqp,
                         {"orgs": orgs, "reporting": reporting}, SANPHALANG_RPC_TIMEOUT="600")
         for replica in range(replicas):
-            # one batch at a time per replica: with nameko's prefetch of max_workers, one
-            # replica could otherwise take both batches in flight and leave the other idle
-            system.start("orgs", name=f"orgs-{replica}", SANPHALANG_MAX_WORKERS="1")
+            system.start("orgs", name=f"orgs-{replica}", SANPHALANG_MAX_WORKERS=str(max_workers))
         system.start("reporting")
         try:
             with system.rpc(timeout=600) as rpc:

@@ -36,22 +36,30 @@ class Reader(HttpUser):
         if user:
             form = self.client.get("/sign-in", name="sign-in").text
             found = CSRF.search(form)
-            self.client.post("/sign-in", name="sign-in", data={
-                "csrf_token": found.group(1) if found else "", "username": user,
-                "password": os.environ["SANPHALANG_BENCH_PASSWORD"]})
+            with self.client.post("/sign-in", name="sign-in", catch_response=True, data={
+                    "csrf_token": found.group(1) if found else "", "username": user,
+                    "password": os.environ["SANPHALANG_BENCH_PASSWORD"]}) as response:
+                if response.url.endswith("/sign-in"):
+                    response.failure("still on the sign-in page")
+
+    def page(self, url: str, name: str, **params) -> None:
+        """A page read; a redirect to the sign-in page is a failure, not a fast page."""
+        with self.client.get(url, params=params, name=name, catch_response=True) as response:
+            if "/sign-in" in response.url:
+                response.failure("redirected to the sign-in page")
 
     @task(4)
     def list_page(self):
-        self.client.get(f"/orgs?page={random.randint(1, 20)}", name="page: /orgs")
+        self.page(f"/orgs?page={random.randint(1, 20)}", "page: /orgs")
 
     @task(3)
     def search_page(self):
-        self.client.get("/orgs", params={"q": random.choice(TERMS)}, name="page: /orgs?q=")
+        self.page("/orgs", "page: /orgs?q=", q=random.choice(TERMS))
 
     @task(4)
     def record_page(self):
         if IDS:
-            self.client.get(f"/orgs/{random.choice(IDS)}", name="page: /orgs/<id>")
+            self.page(f"/orgs/{random.choice(IDS)}", "page: /orgs/<id>")
 
     @task(3)
     def api_list(self):
