@@ -9,7 +9,6 @@ from typing import Callable, Iterator
 
 from services.chassis.errors import CommandError, CommandRejected
 from services.chassis.messages import message
-from services.orgs.handlers import checked_rows
 from services.orgs.spreadsheet import EXPORT_COLUMNS, FILE, ReadResult
 
 CHUNK = 2000
@@ -60,9 +59,8 @@ def import_digest(content: bytes, sheet: str | None, accept_valid: bool, head_se
 def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bool = False,
                 accept_valid: bool = False, progress: Progress | None = None, chunk: int = CHUNK,
                 may_write: Callable[[str], bool] | None = None) -> ImportReport:
-    """Check every chunk first (a dry run of each), then write only if the whole file passed
-    (or `accept_valid`): all or nothing across chunks. Chunks the check found nothing to write
-    in are not sent again. With `may_write` (center code -> bool), a row of a center the
+    """Check every chunk first (`check_rows`), then write only if the whole file passed (or
+    `accept_valid`): all or nothing across chunks. With `may_write` (center code -> bool), a row of a center the
     importer may not write is a rejected row like any other."""
     report = ImportReport(total=len(read.rows), dry_run=dry_run)
     if read.problems:
@@ -76,13 +74,22 @@ def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bo
     lanes = list(orgs) if isinstance(orgs, (list, tuple)) else [orgs]
     if dry_run:
         return _dry_run(lanes, pieces, read, actor, digest, accept_valid, progress, report)
-    # The check runs here, with the service's own schemas and rules, so a file with a bad row
-    # writes nothing (unless accept_valid) and the service's cores only do the writing.
+    # Every chunk is checked by the service (spread over its replicas, one lane each) before
+    # any is written, so a file with a bad row writes nothing unless accept_valid; the caller's
+    # process (the gateway, for the web) spends no CPU on validation.
     done = 0
-    for _, first, payloads in pieces:
-        report.problems += [_located(p, read) for p in checked_rows(payloads, first)[1]]
+
+    def checked(result, payloads):
+        nonlocal done
+        report.problems.extend(_located(p, read) for p in result["rejected"])
         done += len(payloads)
         progress(CHECKING, done, report.total)
+
+    _in_lanes(lanes, [
+        (lambda lane, first=first, payloads=payloads: lane.check_rows(payloads, first), payloads)
+        for _, first, payloads in pieces
+    ], checked)
+    report.problems.sort(key=lambda p: (p["row"] is None, p["row"] or 0))
     if report.problems and not accept_valid:
         return report
     done = 0

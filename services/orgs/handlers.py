@@ -121,6 +121,14 @@ def import_rows(
     return store.append(pending, actor, key, effects=lambda conn, stored: outcome, prepare=readmodel.project).result
 
 
+def check_rows(payloads: list, first_row: int = 1) -> dict:
+    """Every problem of every row, as an import would find them; nothing is looked up or
+    written. Imports check a whole file this way, spread over the replicas, before writing."""
+    if not isinstance(payloads, list) or len(payloads) > BATCH_MAX:
+        raise rejected("_schema", "too_many", max=BATCH_MAX)
+    return {"rejected": checked_rows(payloads, first_row)[1]}
+
+
 def checked_rows(payloads: list, first_row: int) -> tuple[list, list]:
     """(row, fields, the fields the row gave) of every valid row, and every problem of the
     others: one marshmallow call for the whole chunk, row by row only when it fails."""

@@ -26,6 +26,10 @@ class OrgsService:
         return handlers.import_rows(self.log, payloads, actor, key, first_row, dry_run, accept_valid)
 
     @rpc
+    def check_rows(self, payloads, first_row=1):
+        return handlers.check_rows(payloads, first_row)
+
+    @rpc
     def amend(self, org_id, changes, expected_version, actor, key=None):
         return handlers.amend(self.log, org_id, changes, expected_version, actor, key)
 

@@ -5,20 +5,13 @@ from __future__ import annotations
 import codecs
 import io
 import uuid
-from pathlib import Path
 
 import openpyxl
-import pytest
 
 from services.orgs.spreadsheet import COLUMNS, DATA_SHEET
 
 from .api import admin, org, register, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
-needs_import_rows = pytest.mark.skipif(
-    "def import_rows" not in (ROOT / "services" / "orgs" / "service.py").read_text(),
-    reason="the orgs RPC import_rows is not implemented yet",
-)
 TH = {c.field: c.th for c in COLUMNS}
 HEADER = [TH[f] for f in ("name", "type", "province", "district", "subdistrict", "village_no", "members", "areas")]
 BAD_ROW = 4  # the sheet row with an unknown type
@@ -94,7 +87,6 @@ def test_the_openapi_description_names_the_spreadsheet_routes(system):
     assert "multipart/form-data" in spec["paths"]["/api/v1/orgs/imports"]["post"]["requestBody"]["content"]
 
 
-@needs_import_rows
 def test_import_all_or_nothing_then_the_valid_rows_then_the_same_file_changes_nothing(system):
     tag = uuid.uuid4().hex[:6]
     content = _workbook(tag)
@@ -135,7 +127,6 @@ def test_import_all_or_nothing_then_the_valid_rows_then_the_same_file_changes_no
     assert admin.get(f"{system.url}/api/v1/orgs/{first['id']}", timeout=10).json()["members"] == 25
 
 
-@needs_import_rows
 def test_a_dry_run_counts_and_writes_nothing(system):
     tag = uuid.uuid4().hex[:6]
     before = _head(system)
@@ -164,7 +155,6 @@ def test_a_jobs_result_survives_a_gateway_restart(system):
     assert again["status"] == "failed" and again["problems"] == job["problems"]
 
 
-@needs_import_rows
 def test_the_cli_imports_reports_problems_and_exports(system, tmp_path):
     tag = uuid.uuid4().hex[:6]
     path = tmp_path / "orgs.xlsx"

@@ -17,18 +17,27 @@ class FakeOrgs:
 
     def __init__(self):
         self.calls: list[dict] = []
+        self.checks: list[int] = []  # first_row of each check_rows call
         self.known: set = set()
         self._schema = OrgRegistration()
 
-    def import_rows(self, payloads, actor, key=None, first_row=1, dry_run=False, accept_valid=False):
-        self.calls.append({"key": key, "first_row": first_row, "dry_run": dry_run, "rows": len(payloads),
-                           "request": actor["request"]})
+    def _checked(self, payloads, first_row):
         good, problems = [], []
         for row, payload in enumerate(payloads, start=first_row):
             try:
                 good.append(load(self._schema, payload, row=row))
             except CommandRejected as error:
                 problems += error.problems
+        return good, problems
+
+    def check_rows(self, payloads, first_row=1):
+        self.checks.append(first_row)
+        return {"rejected": self._checked(payloads, first_row)[1]}
+
+    def import_rows(self, payloads, actor, key=None, first_row=1, dry_run=False, accept_valid=False):
+        self.calls.append({"key": key, "first_row": first_row, "dry_run": dry_run, "rows": len(payloads),
+                           "request": actor["request"]})
+        good, problems = self._checked(payloads, first_row)
         if problems and not accept_valid:
             raise CommandRejected(problems)
         fresh = {(f["subdistrict"], f["name"]) for f in good} - self.known
@@ -51,7 +60,8 @@ def test_every_chunk_is_checked_before_any_is_written_with_one_key_per_chunk():
     orgs = FakeOrgs()
     seen = []
     report = import_rows(orgs, read(4500), ACTOR, "d1", chunk=2000, progress=lambda *a: seen.append(a))
-    assert [c["dry_run"] for c in orgs.calls] == [False, False, False]  # the check ran here, not there
+    assert orgs.checks == [1, 2001, 4001]  # every chunk checked by the service first...
+    assert [c["dry_run"] for c in orgs.calls] == [False, False, False]  # ...then written, no dry runs
     assert [c["key"] for c in orgs.calls] == ["import-d1-0", "import-d1-1", "import-d1-2"]
     assert [c["first_row"] for c in orgs.calls] == [1, 2001, 4001]
     assert all(c["request"] == c["key"] for c in orgs.calls)
@@ -62,7 +72,7 @@ def test_every_chunk_is_checked_before_any_is_written_with_one_key_per_chunk():
 def test_a_bad_row_in_the_last_chunk_writes_nothing_and_is_located_in_the_sheet():
     orgs = FakeOrgs()
     report = import_rows(orgs, read(4500, bad={4300: {"members": "มาก"}}, gap_after=10), ACTOR, "d2", chunk=2000)
-    assert orgs.calls == []  # checked here with the service's own schemas: nothing was sent
+    assert orgs.checks == [1, 2001, 4001] and orgs.calls == []  # all checked, nothing written
     assert not report.written and report.rejected == 1
     (problem,) = report.problems
     assert (problem["row"], problem["field"], problem["code"], problem["column"]) == (4303, "members", "not_integer",

@@ -33,6 +33,9 @@ class Orgs:
     def import_rows(self, *args, **kwargs):
         return wire.loads(wire.dumps(handlers.import_rows(self.store, *args, **kwargs)))
 
+    def check_rows(self, *args, **kwargs):
+        return wire.loads(wire.dumps(handlers.check_rows(*args, **kwargs)))
+
     def search(self, q):
         return handlers.search(self.store, {"q": q}, 1, 10)["total"]
 
