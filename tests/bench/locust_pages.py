@@ -4,7 +4,8 @@ be imported into an eventlet-patched process (the bench runner, pytest).
 
 Environment: SANPHALANG_BENCH_USER / SANPHALANG_BENCH_PASSWORD (signs in through /sign-in for
 the pages), SANPHALANG_BENCH_TOKEN (Bearer token for the API), SANPHALANG_BENCH_IDS (a file of
-organization ids, one a line), SANPHALANG_BENCH_TERMS (search terms, one a line)."""
+organization ids, one a line), SANPHALANG_BENCH_TERMS (search terms, one a line), SANPHALANG_BENCH_THINK ("MIN,MAX" seconds
+between one user's requests)."""
 from __future__ import annotations
 
 import os
@@ -23,11 +24,12 @@ def _lines(variable: str) -> list[str]:
 IDS = _lines("SANPHALANG_BENCH_IDS")
 TERMS = _lines("SANPHALANG_BENCH_TERMS") or ["กลุ่ม"]
 CSRF = re.compile(r'name="csrf_token"\s+value="([^"]*)"')
+THINK = tuple(float(s) for s in os.environ.get("SANPHALANG_BENCH_THINK", "3,10").split(","))
 
 
 class Reader(HttpUser):
-    """A signed-in reader: mostly pages, some API; think time 0.5-1.5 s like a person."""
-    wait_time = between(0.5, 1.5)
+    """A signed-in reader: mostly pages, some API, with THINK seconds between requests."""
+    wait_time = between(*THINK)
 
     def on_start(self):
         token = os.environ.get("SANPHALANG_BENCH_TOKEN")
