@@ -9,7 +9,7 @@ from typing import Callable, Iterator
 
 from services.chassis.errors import CommandError, CommandRejected
 from services.chassis.messages import message
-from services.orgs.spreadsheet import EXPORT_COLUMNS, FILE, ReadResult
+from services.orgs.spreadsheet import EXPORT_COLUMNS, FILE, ReadResult, read_rows
 
 CHUNK = 2000
 EXPORT_PAGE = 500
@@ -56,12 +56,45 @@ def import_digest(content: bytes, sheet: str | None, accept_valid: bool, head_se
     return hasher.hexdigest()[:32]
 
 
+def read_checked(orgs, filename: str, content: bytes, sheet: str | None = None,
+                 chunk: int = CHUNK) -> tuple[ReadResult, list[dict]]:
+    """Read a file and have the service check its rows while it is read: each chunk goes to
+    `check_rows` (spread over the lanes) as soon as it is read, and the next is read while the
+    service checks. Returns what was read and every problem of its rows, located in the sheet,
+    for `import_rows(..., checked=...)`."""
+    from eventlet import sleep
+    from eventlet.greenpool import GreenPool
+    from eventlet.queue import LightQueue
+
+
+    lanes = list(orgs) if isinstance(orgs, (list, tuple)) else [orgs]
+    free, pool, answers = LightQueue(), GreenPool(len(lanes)), []
+    for lane in lanes:
+        free.put(lane)
+
+    def check(first: int, payloads: list) -> list[dict]:
+        lane = free.get()
+        try:
+            return lane.check_rows(payloads, first)["rejected"]
+        finally:
+            free.put(lane)
+
+    def on_rows(first: int, rows: list) -> None:
+        answers.append(pool.spawn(check, first, [payload for _, payload in rows]))
+        sleep(0)  # let the call go out before the next chunk is read
+
+    read = read_rows(filename, content, sheet, on_rows=on_rows, chunk=chunk)
+    problems = [problem for answer in answers for problem in answer.wait()]
+    return read, sorted((_located(p, read) for p in problems), key=lambda p: (p["row"] is None, p["row"] or 0))
+
+
 def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bool = False,
                 accept_valid: bool = False, progress: Progress | None = None, chunk: int = CHUNK,
-                may_write: Callable[[str], bool] | None = None) -> ImportReport:
+                may_write: Callable[[str], bool] | None = None, checked: list[dict] | None = None) -> ImportReport:
     """Check every chunk first (`check_rows`), then write only if the whole file passed (or
     `accept_valid`): all or nothing across chunks. With `may_write` (center code -> bool), a row of a center the
-    importer may not write is a rejected row like any other."""
+    importer may not write is a rejected row like any other. `checked`: the problems
+    `read_checked` found while reading; the check is then not asked again."""
     report = ImportReport(total=len(read.rows), dry_run=dry_run)
     if read.problems:
         report.problems = [_located(p, read) for p in read.problems]
@@ -77,19 +110,11 @@ def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bo
     # Every chunk is checked by the service (spread over its replicas, one lane each) before
     # any is written, so a file with a bad row writes nothing unless accept_valid; the caller's
     # process (the gateway, for the web) spends no CPU on validation.
-    done = 0
-
-    def checked(result, payloads):
-        nonlocal done
-        report.problems.extend(_located(p, read) for p in result["rejected"])
-        done += len(payloads)
-        progress(CHECKING, done, report.total)
-
-    _in_lanes(lanes, [
-        (lambda lane, first=first, payloads=payloads: lane.check_rows(payloads, first), payloads)
-        for _, first, payloads in pieces
-    ], checked)
-    report.problems.sort(key=lambda p: (p["row"] is None, p["row"] or 0))
+    if checked is not None and may_write is None:
+        report.problems = list(checked)
+        progress(CHECKING, report.total, report.total)
+    else:
+        _check(lanes, pieces, read, report, progress)
     if report.problems and not accept_valid:
         return report
     done = 0
@@ -109,6 +134,22 @@ def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bo
     # chunks that share an organization must land one after the other, or both would create it
     _in_lanes(lanes if _keys_apart(pieces) else lanes[:1], writes, imported)
     return report
+
+
+def _check(lanes: list, pieces: list, read: ReadResult, report: ImportReport, progress: Progress) -> None:
+    done = 0
+
+    def checked(result, payloads):
+        nonlocal done
+        report.problems.extend(_located(p, read) for p in result["rejected"])
+        done += len(payloads)
+        progress(CHECKING, done, report.total)
+
+    _in_lanes(lanes, [
+        (lambda lane, first=first, payloads=payloads: lane.check_rows(payloads, first), payloads)
+        for _, first, payloads in pieces
+    ], checked)
+    report.problems.sort(key=lambda p: (p["row"] is None, p["row"] or 0))
 
 
 def _own_rows(read: ReadResult, may_write: Callable[[str], bool]) -> tuple[ReadResult, list[dict]]:
@@ -300,15 +341,18 @@ def import_command(orgs, path, *, dry_run: bool, accept_valid: bool, sheet: str 
     (or the file) was rejected."""
     import click
 
-    from services.orgs.spreadsheet import read_rows
 
     content = path.read_bytes()
-    read = read_rows(path.name, content, sheet)
-    digest = import_digest(content, read.sheet or sheet, accept_valid, orgs.head()["seq"])
+    head = orgs.head()["seq"]
+    if dry_run:
+        read, checked = read_rows(path.name, content, sheet), None
+    else:
+        read, checked = read_checked(orgs, path.name, content, sheet)
+    digest = import_digest(content, read.sheet or sheet, accept_valid, head)
     bars = ProgressBars()
     try:
         report = import_rows(orgs, read, cli_actor(), digest, dry_run=dry_run, accept_valid=accept_valid,
-                             progress=bars)
+                             progress=bars, checked=checked)
     except CommandError as error:  # e.g. a record edited meanwhile: say so, and that it may be re-run
         bars.close()
         click.echo(problem_line(error_problem(error)))

@@ -12,7 +12,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from services.chassis.messages import CATALOGUE
 
@@ -70,13 +70,20 @@ def problem(field_: str, code: str, row: int | None = None, **params) -> dict:
     return {"field": field_, "row": row, "code": code, "params": params}
 
 
-def read_rows(filename: str, content: bytes, sheet: str | None = None) -> ReadResult:
+# (position of the first row in ReadResult.rows, from 1; those rows) of each piece read
+OnRows = Callable[[int, list], None]
+
+
+def read_rows(filename: str, content: bytes, sheet: str | None = None, on_rows: OnRows | None = None,
+              chunk: int = 2000) -> ReadResult:
     """The payloads of a .csv (UTF-8, UTF-8 with BOM, TIS-620/Windows-874, UTF-16) or .xlsx
-    file, keyed by API field names, with their spreadsheet row numbers."""
+    file, keyed by API field names, with their spreadsheet row numbers. With `on_rows`, each
+    `chunk` rows are handed over as soon as they are read (while the headers hold no problem),
+    so a caller can have them checked while the rest is read."""
     result = ReadResult()
     try:
         table, result.sheet = _table(filename, content, sheet)
-        _read_table(table, result)
+        _read_table(table, result, on_rows, chunk)
     except _FileProblem as error:
         result.problems.append(error.problem)
     return result
@@ -182,10 +189,13 @@ def _blank(value) -> bool:
 TITLE_ROWS = 10  # title lines above the headers that are looked past
 
 
-def _read_table(table: Iterator[tuple[int, tuple]], result: ReadResult) -> None:
-    lines = ((n, cells) for n, cells in table if not all(_blank(c) for c in cells))
-    header_row, header, lines = _find_header(lines)
+def _read_table(table: Iterator[tuple[int, tuple]], result: ReadResult, on_rows: OnRows | None = None,
+                chunk: int = 2000) -> None:
+    header_row, header, lines = _find_header(table)
     fields_ = _headers(header, header_row, result)
+    if result.problems:
+        on_rows = None  # the file is refused whatever its rows hold
+    handed = 0
     stray: dict[int, int] = {}  # columns without a header that hold data -> the first such row
     for number, cells in lines:
         payload = {}
@@ -199,6 +209,11 @@ def _read_table(table: Iterator[tuple[int, tuple]], result: ReadResult) -> None:
             payload = values.from_cells(payload)
             if not _is_example(payload):
                 result.rows.append((number, payload))
+                if on_rows is not None and len(result.rows) - handed == chunk:
+                    on_rows(handed + 1, result.rows[handed:])
+                    handed += chunk
+    if on_rows is not None and len(result.rows) > handed:
+        on_rows(handed + 1, result.rows[handed:])
     for index in sorted(stray):
         result.problems.append(problem(FILE, "unknown_column", stray[index], column=_letter(index)))
     if not result.rows and not result.problems:
@@ -211,6 +226,8 @@ def _find_header(lines: Iterator[tuple[int, tuple]]) -> tuple[int, tuple, Iterat
     Returns it and the rows after it."""
     seen = []
     for number, cells in lines:
+        if all(_blank(c) for c in cells):
+            continue
         seen.append((number, cells))
         if sum(_header_key(c) in _HEADERS for c in cells if not _blank(c)) >= 2:
             return number, cells, lines

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from services import reference
 from services.chassis.messages import CATALOGUE
@@ -21,6 +21,7 @@ _AREA_SEPARATORS = re.compile(r"[,;\n、]")
 _FORMULA = re.compile(r"^[=+\-@\t\r].")  # what Excel may run as a formula when it opens a CSV
 _GUARDED = re.compile(r"^'(?=[=+\-@\t\r].)")
 AREA_JOIN = ", "
+_SPACES = re.compile(r"\s+")
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -32,7 +33,9 @@ def from_cells(cells: dict) -> dict:
     out = {}
     for name, value in cells.items():
         if isinstance(value, str):
-            value = _GUARDED.sub("", value.strip())
+            value = value.strip()
+            if value[:1] == "'":
+                value = _GUARDED.sub("", value)
         elif isinstance(value, float) and value.is_integer():
             value = int(value)
         elif isinstance(value, (datetime, date)):
@@ -51,8 +54,9 @@ def from_cells(cells: dict) -> dict:
     return out
 
 
+@lru_cache(maxsize=8192)  # a file repeats a few labels (types, areas, sources) on every row
 def _label_key(text) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFC", str(text)).casefold())
+    return _SPACES.sub("", unicodedata.normalize("NFC", str(text)).casefold())
 
 
 @cache

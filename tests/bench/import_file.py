@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
-from sanphalang.spreadsheets import import_rows
-from services.orgs.spreadsheet import read_rows, write_csv
+from sanphalang.spreadsheets import import_rows, read_checked
+from services.orgs.spreadsheet import write_csv
 from tests.support import pg_database
 
 from . import baselines
@@ -23,9 +23,10 @@ def run(count: int) -> dict:
         bare = baselines.bare_insert(url, rows)
     with write_side() as system, system.rpc(timeout=600) as rpc, system.rpc(timeout=600) as second:
         start = time.perf_counter()
-        read = read_rows("organizations.csv", content)
-        assert not read.problems, read.problems[:3]
-        report = import_rows([rpc.orgs, second.orgs], read, ACTOR, "bench")  # one lane per orgs replica
+        lanes = [rpc.orgs, second.orgs]  # one lane per orgs replica
+        read, checked = read_checked(lanes, "organizations.csv", content)  # checked while it is read
+        assert not read.problems and not checked, (read.problems + checked)[:3]
+        report = import_rows(lanes, read, ACTOR, "bench", checked=checked)
         assert report.created == count and not report.problems, (report.counts(), report.problems[:3])
         imported = time.perf_counter() - start
         caught_up(rpc, count)

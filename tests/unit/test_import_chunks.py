@@ -3,7 +3,7 @@ idempotency keys, and problems located in the spreadsheet, against a stand-in or
 from __future__ import annotations
 
 from sanphalang.demo import org_rows
-from sanphalang.spreadsheets import ImportReport, import_digest, import_rows, problem_line
+from sanphalang.spreadsheets import ImportReport, import_digest, import_rows, problem_line, read_checked
 from services.chassis.errors import CommandRejected
 from services.chassis.validation import load
 from services.orgs.schemas import OrgRegistration
@@ -143,3 +143,37 @@ def test_an_error_ends_the_import_as_a_problem_with_its_own_message():
     assert conflict["code"] == "conflict" and "7" in problem_line(conflict)
     assert error_problem(RpcTimeout())["code"] == "unavailable"
     assert error_problem(ValueError("bug"))["code"] == "internal_error"
+
+
+def _csv(count: int, bad: dict[int, dict] | None = None) -> bytes:
+    """A CSV of `count` rows as a center would upload it (Thai headers), `bad` replacing cells."""
+    from services.orgs.spreadsheet import write_csv
+
+    rows = [{**row, "founded_year": row["founded_year"] - 543, **(bad or {}).get(n, {})}
+            for n, row in enumerate(org_rows(count, seed=12))]
+    return write_csv(rows)
+
+
+def test_read_checked_checks_every_chunk_as_it_is_read_and_import_asks_no_second_check():
+    lanes = [FakeOrgs(), FakeOrgs()]
+    read, checked = read_checked(lanes, "orgs.csv", _csv(4500), chunk=2000)
+    assert not read.problems and checked == [] and len(read.rows) == 4500
+    assert sorted(lanes[0].checks + lanes[1].checks) == [1, 2001, 4001] and all(lane.checks for lane in lanes)
+    report = import_rows(lanes, read, ACTOR, "d9", chunk=2000, checked=checked)
+    assert report.created == 4500 and len(lanes[0].checks + lanes[1].checks) == 3
+
+
+def test_read_checked_locates_a_bad_row_in_the_sheet_and_then_nothing_is_written():
+    orgs = FakeOrgs()
+    read, checked = read_checked(orgs, "orgs.csv", _csv(2500, bad={2200: {"members": "มาก"}}), chunk=1000)
+    (problem,) = checked
+    assert (problem["row"], problem["field"], problem["code"]) == (2202, "members", "not_integer")  # header is row 1
+    assert problem["column"] == read.headers["members"]
+    report = import_rows(orgs, read, ACTOR, "d10", chunk=1000, checked=checked)
+    assert orgs.calls == [] and report.rejected == 1 and not report.written
+
+
+def test_a_file_with_bad_headers_is_not_sent_for_checking():
+    orgs = FakeOrgs()
+    read, checked = read_checked(orgs, "orgs.csv", "อะไรก็ได้,ไม่รู้จัก\nก,ข\n".encode(), chunk=10)
+    assert read.problems and checked == [] and orgs.checks == []
