@@ -11,7 +11,8 @@ from services.chassis.errors import CommandError, CommandRejected
 from services.chassis.messages import message
 from services.orgs.spreadsheet import EXPORT_COLUMNS, FILE, ReadResult, read_rows
 
-CHUNK = 2000
+CHUNK = 2000  # rows a check or dry-run call carries: small, so reading and checking overlap
+WRITE_CHUNK = 5000  # rows a writing call carries (the service's BATCH_MAX): fewer transactions
 EXPORT_PAGE = 500
 CHECKING, IMPORTING = "checking", "importing"
 _HEADERS = {c.field: c.th for c in EXPORT_COLUMNS}
@@ -89,12 +90,13 @@ def read_checked(orgs, filename: str, content: bytes, sheet: str | None = None,
 
 
 def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bool = False,
-                accept_valid: bool = False, progress: Progress | None = None, chunk: int = CHUNK,
+                accept_valid: bool = False, progress: Progress | None = None, chunk: int | None = None,
                 may_write: Callable[[str], bool] | None = None, checked: list[dict] | None = None) -> ImportReport:
     """Check every chunk first (`check_rows`), then write only if the whole file passed (or
     `accept_valid`): all or nothing across chunks. With `may_write` (center code -> bool), a row of a center the
     importer may not write is a rejected row like any other. `checked`: the problems
-    `read_checked` found while reading; the check is then not asked again."""
+    `read_checked` found while reading; the check is then not asked again. `chunk`: rows a
+    call carries (default: CHUNK to check, WRITE_CHUNK to write)."""
     report = ImportReport(total=len(read.rows), dry_run=dry_run)
     if read.problems:
         report.problems = [_located(p, read) for p in read.problems]
@@ -102,8 +104,7 @@ def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bo
     if may_write is not None:
         read, report.problems = _own_rows(read, may_write)
     progress = progress or (lambda *_: None)
-    pieces = [(n, start + 1, [payload for _, payload in read.rows[start:start + chunk]])
-              for n, start in enumerate(range(0, len(read.rows), chunk))]
+    pieces = _pieces(read, chunk or CHUNK)
     lanes = list(orgs) if isinstance(orgs, (list, tuple)) else [orgs]
     if dry_run:
         return _dry_run(lanes, pieces, read, actor, digest, accept_valid, progress, report)
@@ -126,6 +127,7 @@ def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bo
         done += len(payloads)
         progress(IMPORTING, done, report.total)
 
+    pieces = _pieces(read, chunk or WRITE_CHUNK)
     writes = [
         (lambda lane, n=n, first=first, payloads=payloads: _call(
             lane, payloads, actor, f"import-{digest}-{n}", first, False, accept_valid), payloads)
@@ -134,6 +136,12 @@ def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bo
     # chunks that share an organization must land one after the other, or both would create it
     _in_lanes(lanes if _keys_apart(pieces) else lanes[:1], writes, imported)
     return report
+
+
+def _pieces(read: ReadResult, chunk: int) -> list[tuple[int, int, list]]:
+    """(chunk number, position of its first row from 1, payloads) of every `chunk` rows."""
+    return [(n, start + 1, [payload for _, payload in read.rows[start:start + chunk]])
+            for n, start in enumerate(range(0, len(read.rows), chunk))]
 
 
 def _check(lanes: list, pieces: list, read: ReadResult, report: ImportReport, progress: Progress) -> None:
