@@ -7,6 +7,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
+from nameko.exceptions import RpcTimeout, UnknownService
+
 from services.chassis.errors import CommandError, CommandRejected
 from services.chassis.messages import message
 from services.orgs.spreadsheet import EXPORT_COLUMNS, FILE, ReadResult, read_rows
@@ -258,17 +260,18 @@ def _located(problem: dict, read: ReadResult) -> dict:
     return {**problem, "row": row, "column": column, "params": problem.get("params") or {}}
 
 
+UNAVAILABLE = (RpcTimeout, UnknownService, OSError, ConnectionError)  # no broker or service answered
+
+
 def error_problem(error: Exception) -> dict:
     """A problem for an import that ended in an error: a caller error (a conflict with an edit
     made meanwhile, say) by its own code, a broker or service that did not answer as
     `unavailable`, anything else as `internal_error`."""
-    from nameko.exceptions import RpcTimeout
-
     if isinstance(error, CommandError):
         code = error.code
         params = {k: v for k, v in vars(error).items() if isinstance(v, (str, int))}
     else:
-        code = "unavailable" if isinstance(error, (RpcTimeout, OSError, ConnectionError)) else "internal_error"
+        code = "unavailable" if isinstance(error, UNAVAILABLE) else "internal_error"
         params = {}
     return {"field": FILE, "row": None, "code": code, "params": params, "column": ""}
 
@@ -349,19 +352,19 @@ def import_command(orgs, path, *, dry_run: bool, accept_valid: bool, sheet: str 
     (or the file) was rejected."""
     import click
 
-
     content = path.read_bytes()
-    head = orgs.head()["seq"]
-    if dry_run:
-        read, checked = read_rows(path.name, content, sheet), None
-    else:
-        read, checked = read_checked(orgs, path.name, content, sheet)
-    digest = import_digest(content, read.sheet or sheet, accept_valid, head)
     bars = ProgressBars()
     try:
+        head = orgs.head()["seq"]
+        if dry_run:
+            read, checked = read_rows(path.name, content, sheet), None
+        else:
+            read, checked = read_checked(orgs, path.name, content, sheet)
+        digest = import_digest(content, read.sheet or sheet, accept_valid, head)
         report = import_rows(orgs, read, cli_actor(), digest, dry_run=dry_run, accept_valid=accept_valid,
                              progress=bars, checked=checked)
-    except CommandError as error:  # e.g. a record edited meanwhile: say so, and that it may be re-run
+    except (CommandError, *UNAVAILABLE) as error:
+        # a record edited meanwhile, the service gone: say so (an import may be run again)
         bars.close()
         click.echo(problem_line(error_problem(error)))
         return False

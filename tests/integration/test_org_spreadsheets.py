@@ -190,3 +190,17 @@ def test_the_cli_registers_demo_organizations(system):
     assert result.returncode == 0, result.stderr
     assert "Registered 30 demo organizations" in result.stdout
     assert _head(system) == before + 30
+
+
+def test_the_cli_import_without_the_service_says_so_in_thai_and_english(tmp_path):
+    """No orgs service on the broker: a clear message and a non-zero exit, not a traceback."""
+    from tests.support import System, rabbit_vhost
+
+    path = tmp_path / "orgs.xlsx"
+    path.write_bytes(_workbook(uuid.uuid4().hex[:6]))
+    with rabbit_vhost() as amqp:
+        nobody = System(tmp_path / "system", amqp, {}, SANPHALANG_RPC_TIMEOUT="3")
+        result = nobody.cli("import", "orgs", str(path), timeout=60)
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "บริการไม่พร้อมใช้งานชั่วคราว / The service is temporarily unavailable" in result.stdout, result.stdout
+    assert "Traceback" not in result.stderr, result.stderr
