@@ -378,6 +378,12 @@ def test_gateway_and_reporting_autoscale(objects, deployments):
         assert 1 <= hpa["spec"]["minReplicas"] <= hpa["spec"]["maxReplicas"]
 
 
+def test_every_gateway_replica_signs_sessions_with_one_key_from_the_secret(deployments):
+    """The gateway autoscales: a session cookie signed by one replica must open on another."""
+    env = {e["name"]: e for e in container(deployments["gateway"]).get("env", [])}
+    assert env["SANPHALANG_SECRET_KEY"]["valueFrom"]["secretKeyRef"]["name"] == "sanphalang-credentials"
+
+
 def k8s_env_vars(objects) -> dict[str, set[str]]:
     """Every environment variable name each object sets, by object."""
     found = {}
