@@ -163,3 +163,18 @@ def test_the_list_on_a_phone(browser, system, make_user):
         shot(page, "orgs-list-360", full_page=False)
     finally:
         context.close()
+
+
+def test_the_english_switch_is_kept_across_pages(page, browser, make_user):
+    staff, password = make_user("center_staff", "P50")
+    sign_in(page, staff, password)
+    page.goto("/orgs")
+    assert page.locator("html").get_attribute("lang") == "th"
+    page.locator("nav.languages a[hreflang=en]").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    browser.expect(page.locator("h1")).to_have_text("Community organizations")
+    page.goto("/indicators")  # the choice stays with the session
+    assert page.locator("html").get_attribute("lang") == "en"
+    browser.expect(page.locator("nav.languages a[hreflang=th]")).to_have_text("ภาษาไทย")
+    shot(page, "indicators-english")
