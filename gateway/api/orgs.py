@@ -1,6 +1,8 @@
 """/api/v1/orgs: the community organization register."""
 from __future__ import annotations
 
+import uuid
+
 from flask import request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -101,8 +103,11 @@ class HistoryEvent(Schema):
     hash = fields.String()
 
 
-def _key() -> str | None:
-    return request.headers.get("Idempotency-Key")
+def _key() -> str:
+    """The command's idempotency key: the client's `Idempotency-Key`, or one for this request
+    alone. Never none: nameko redelivers an RPC whose service died before acknowledging it,
+    and the key is what makes the second run of a committed command append nothing."""
+    return request.headers.get("Idempotency-Key") or f"request:{uuid.uuid4()}"
 
 
 @blp.route("")

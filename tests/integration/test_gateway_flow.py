@@ -100,3 +100,26 @@ def test_the_openapi_description_names_the_routes(system):
     for path in ("/api/v1/orgs", "/api/v1/orgs/{org_id}", "/api/v1/orgs/{org_id}/history", "/api/v1/indicators"):
         assert path in spec["paths"], path
     assert "If-Match" in str(spec["paths"]["/api/v1/orgs/{org_id}"]["patch"])
+
+
+def test_a_registration_without_idempotency_key_is_still_recorded_under_a_key_of_its_own(system):
+    """nameko redelivers an RPC whose service died before acknowledging it; the key the gateway
+    gives every write is what lets the second run append nothing."""
+    from sqlalchemy import select
+
+    from services.chassis import tables
+    from services.chassis.database import make_engine
+
+    engine = make_engine(system.database_urls["orgs"])
+    try:
+        def keys():
+            with engine.connect() as conn:
+                return {row.key for row in conn.execute(select(tables.commands.c.key))}
+
+        before = keys()
+        first, second = register(system.url, org("กลุ่มไม่มีคีย์หนึ่ง")), register(system.url, org("กลุ่มไม่มีคีย์สอง"))
+        assert first.status_code == second.status_code == 201
+        new = keys() - before
+        assert len(new) == 2 and all(key.startswith("request:") for key in new), new
+    finally:
+        engine.dispose()
