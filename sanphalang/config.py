@@ -50,7 +50,7 @@ class Settings:
     catchup_interval: float
     queue_type: str
     max_workers: int
-    rpc_pool: int = 32
+    rpc_pool: int
     database_urls: dict = field(default_factory=dict)
 
     def database_url(self, service: str) -> str:

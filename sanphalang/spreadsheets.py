@@ -66,39 +66,27 @@ def read_checked(orgs, filename: str, content: bytes, sheet: str | None = None,
     service checks. Returns what was read and every problem of its rows, located in the sheet,
     for `import_rows(..., checked=...)`."""
     from eventlet import sleep
-    from eventlet.greenpool import GreenPool
-    from eventlet.queue import LightQueue
 
-
-    lanes = list(orgs) if isinstance(orgs, (list, tuple)) else [orgs]
-    free, pool, answers = LightQueue(), GreenPool(len(lanes)), []
-    for lane in lanes:
-        free.put(lane)
-
-    def check(first: int, payloads: list) -> list[dict]:
-        lane = free.get()
-        try:
-            return lane.check_rows(payloads, first)["rejected"]
-        finally:
-            free.put(lane)
+    lanes, answers = _Lanes(_as_lanes(orgs)), []
 
     def on_rows(first: int, rows: list) -> None:
-        answers.append(pool.spawn(check, first, [payload for _, payload in rows]))
+        payloads = [payload for _, payload in rows]
+        answers.append(lanes.spawn(lambda lane: lane.check_rows(payloads, first)["rejected"]))
         sleep(0)  # let the call go out before the next chunk is read
 
     read = read_rows(filename, content, sheet, on_rows=on_rows, chunk=chunk)
-    problems = [problem for answer in answers for problem in answer.wait()]
-    return read, sorted((_located(p, read) for p in problems), key=lambda p: (p["row"] is None, p["row"] or 0))
+    return read, _by_row(_located(p, read) for answer in answers for p in answer.wait())
 
 
 def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bool = False,
                 accept_valid: bool = False, progress: Progress | None = None, chunk: int | None = None,
                 may_write: Callable[[str], bool] | None = None, checked: list[dict] | None = None) -> ImportReport:
     """Check every chunk first (`check_rows`), then write only if the whole file passed (or
-    `accept_valid`): all or nothing across chunks. With `may_write` (center code -> bool), a row of a center the
-    importer may not write is a rejected row like any other. `checked`: the problems
-    `read_checked` found while reading; the check is then not asked again. `chunk`: rows a
-    call carries (default: CHUNK to check, WRITE_CHUNK to write)."""
+    `accept_valid`): all or nothing across chunks. With `may_write` (center code -> bool), a
+    row of a center the importer may not write is a rejected row like any other. `checked`:
+    the problems `read_checked` found while reading; the check is then not asked again (unless
+    `may_write` set rows aside, which moves the rest). `chunk`: rows a call carries (default:
+    CHUNK to check, WRITE_CHUNK to write)."""
     report = ImportReport(total=len(read.rows), dry_run=dry_run)
     if read.problems:
         report.problems = [_located(p, read) for p in read.problems]
@@ -107,7 +95,7 @@ def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bo
         read, report.problems = _own_rows(read, may_write)
     progress = progress or (lambda *_: None)
     pieces = _pieces(read, chunk or CHUNK)
-    lanes = list(orgs) if isinstance(orgs, (list, tuple)) else [orgs]
+    lanes = _as_lanes(orgs)
     if dry_run:
         return _dry_run(lanes, pieces, read, actor, digest, accept_valid, progress, report)
     # Every chunk is checked by the service (spread over its replicas, one lane each) before
@@ -159,7 +147,7 @@ def _check(lanes: list, pieces: list, read: ReadResult, report: ImportReport, pr
         (lambda lane, first=first, payloads=payloads: lane.check_rows(payloads, first), payloads)
         for _, first, payloads in pieces
     ], checked)
-    report.problems.sort(key=lambda p: (p["row"] is None, p["row"] or 0))
+    report.problems = _by_row(report.problems)
 
 
 def _own_rows(read: ReadResult, may_write: Callable[[str], bool]) -> tuple[ReadResult, list[dict]]:
@@ -197,31 +185,53 @@ def _dry_run(lanes, pieces, read, actor, digest, accept_valid, progress, report)
             lane, payloads, actor, f"import-{digest}-{n}", first, True, accept_valid), payloads)
         for n, first, payloads in pieces
     ], checked)
-    report.problems.sort(key=lambda p: (p["row"] is None, p["row"] or 0))
+    report.problems = _by_row(report.problems)
     return report
 
 
+def _as_lanes(orgs) -> list:
+    """The orgs proxies to spread calls over: one, or a list (one per replica)."""
+    return list(orgs) if isinstance(orgs, (list, tuple)) else [orgs]
+
+
+class _Lanes:
+    """Calls spread over proxies with one caller per proxy at a time (a nameko proxy serves one
+    caller at a time): `spawn(call)` runs `call(lane)` on the next free one, in a green thread;
+    it waits while every lane is busy."""
+
+    def __init__(self, lanes: list):
+        from eventlet.greenpool import GreenPool
+        from eventlet.queue import LightQueue
+
+        self._free, self._pool = LightQueue(), GreenPool(len(lanes))
+        for lane in lanes:
+            self._free.put(lane)
+
+    def spawn(self, call):
+        return self._pool.spawn(self._on_free_lane, call)
+
+    def _on_free_lane(self, call):
+        lane = self._free.get()
+        try:
+            return call(lane)
+        finally:
+            self._free.put(lane)
+
+
 def _in_lanes(lanes: list, calls: list, each) -> list:
-    """Run `calls` [(call(lane), payloads)] with one caller per lane at a time (a nameko proxy
-    serves one caller at a time); `each(result, payloads)` as each finishes; results in order."""
+    """Run `calls` [(call(lane), payloads)] over the lanes; `each(result, payloads)` as each
+    finishes; results in order."""
     if len(lanes) == 1 or len(calls) < 2:
         return [_then(call(lanes[0]), payloads, each) for call, payloads in calls]
-    from eventlet.greenpool import GreenPool
-    from eventlet.queue import LightQueue
+    spread = _Lanes(lanes)
+    running = [spread.spawn(lambda lane, call=call, payloads=payloads: _then(call(lane), payloads, each))
+               for call, payloads in calls]
+    return [thread.wait() for thread in running]
 
-    free = LightQueue()
-    for lane in lanes:
-        free.put(lane)
 
-    def run(item):
-        call, payloads = item
-        lane = free.get()
-        try:
-            return _then(call(lane), payloads, each)
-        finally:
-            free.put(lane)
-
-    return list(GreenPool(len(lanes)).imap(run, calls))
+def _by_row(problems) -> list[dict]:
+    """Problems in row order, file-level ones (no row) last."""
+    return sorted(problems, key=lambda p: (p["row"] is None, p["row"] or 0))
 
 
 def _then(result: dict, payloads: list, each) -> dict:

@@ -65,8 +65,7 @@ def register_batch(
     """All rows or none: every bad row is reported (row, field, code) and nothing is written."""
     if key and (seen := store.recorded(key)) is not None:
         return seen
-    if not isinstance(payloads, list) or len(payloads) > BATCH_MAX:
-        raise rejected("_schema", "too_many", max=BATCH_MAX)
+    _one_batch(payloads)
     pending = _decide_registrations(payloads, first_row)
 
     def effects(conn: Connection, stored: list[dict]) -> dict:
@@ -77,6 +76,12 @@ def register_batch(
         }
 
     return store.append(pending, actor, key, effects=effects, prepare=readmodel.project).result
+
+
+def _one_batch(payloads) -> None:
+    """A list of at most BATCH_MAX rows, or the whole call is refused."""
+    if not isinstance(payloads, list) or len(payloads) > BATCH_MAX:
+        raise rejected("_schema", "too_many", max=BATCH_MAX)
 
 
 def _decide_registrations(payloads: list, first_row: int) -> list:
@@ -108,8 +113,7 @@ def import_rows(
     `accept_valid`; a dry run writes nothing and says what would happen."""
     if key and not dry_run and (seen := store.recorded(key)) is not None:
         return seen
-    if not isinstance(payloads, list) or len(payloads) > BATCH_MAX:
-        raise rejected("_schema", "too_many", max=BATCH_MAX)
+    _one_batch(payloads)
     good, problems = checked_rows(payloads, first_row)
     if problems and not accept_valid:
         raise CommandRejected(problems)
@@ -124,8 +128,7 @@ def import_rows(
 def check_rows(payloads: list, first_row: int = 1) -> dict:
     """Every problem of every row, as an import would find them; nothing is looked up or
     written. Imports check a whole file this way, spread over the replicas, before writing."""
-    if not isinstance(payloads, list) or len(payloads) > BATCH_MAX:
-        raise rejected("_schema", "too_many", max=BATCH_MAX)
+    _one_batch(payloads)
     return {"rejected": checked_rows(payloads, first_row)[1]}
 
 

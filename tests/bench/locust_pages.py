@@ -4,8 +4,8 @@ be imported into an eventlet-patched process (the bench runner, pytest).
 
 Environment: SANPHALANG_BENCH_USER / SANPHALANG_BENCH_PASSWORD (signs in through /sign-in for
 the pages), SANPHALANG_BENCH_TOKEN (Bearer token for the API), SANPHALANG_BENCH_IDS (a file of
-organization ids, one a line), SANPHALANG_BENCH_TERMS (search terms, one a line), SANPHALANG_BENCH_THINK ("MIN,MAX" seconds
-between one user's requests)."""
+organization ids, one a line), SANPHALANG_BENCH_TERMS (search terms, one a line),
+SANPHALANG_BENCH_THINK ("MIN,MAX" seconds between one user's requests)."""
 from __future__ import annotations
 
 import os
