@@ -31,7 +31,7 @@ class CatchUpSubscriber:
         self.apply = apply
         self.page = page
         self._lock = threading.Lock()  # green under eventlet; one applier per process
-        self._last_look: dict[str, int] = {}
+        self._last_look: dict[str, tuple[int, int]] = {}  # source -> (position, head) at the last look
 
     def create_schema(self) -> None:
         tables.subscriber_metadata.create_all(self.engine)
@@ -41,12 +41,13 @@ class CatchUpSubscriber:
             return _checkpoint(conn, source)[0]
 
     def stalled(self, source: str, head: int) -> bool:
-        """True when the checkpoint is behind `head` and has not moved since the last look:
-        nothing is arriving, so the periodic check must fetch. While batches flow it leaves
-        them to the broker instead of fetching the same events a second time."""
+        """True when events the source already had at the last look have still not arrived,
+        and nothing arrived since: the periodic check must fetch them. Events appended since
+        the last look are the broker's to bring (a relay under load may take a moment), and
+        while batches flow it leaves them to the broker instead of fetching them a second time."""
         position = self.position(source)
-        before, self._last_look[source] = self._last_look.get(source), position
-        return position < head and before == position
+        before, self._last_look[source] = self._last_look.get(source), (position, head)
+        return before is not None and position == before[0] and position < min(head, before[1])
 
     def on_batch(self, batch: dict, fetch: Fetch) -> int:
         """Handle one delivered batch; returns how many events were applied."""
@@ -70,12 +71,15 @@ class CatchUpSubscriber:
         while True:
             position = self.position(source)
             if head is not None and position >= head:
-                return applied
+                break
             limit = self.page if head is None else min(self.page, head - position)
             events = fetch(source, position, limit)
             if not events:
-                return applied
+                break
             applied += self._apply(source, events)
+        if applied:
+            log.info("applied %d events of %s fetched from its log, not delivered by the broker", applied, source)
+        return applied
 
     def _apply(self, source: str, events: list[dict]) -> int:
         with self.engine.begin() as conn:

@@ -246,3 +246,16 @@ def test_a_batch_from_another_log_does_not_link(source, reporting, backend, tmp_
     with pytest.raises(ChainBroken):
         reporting.on_batch(batch_message("orgs", foreign), Feed(source))
     assert (snapshot(reporting), reporting.position("orgs")) == (state, 3)
+
+
+def test_the_periodic_check_fetches_only_what_was_already_there_a_look_ago(source, reporting):
+    assert not reporting.stalled("orgs", 0)
+    register_many(source, chiang_mai=6, surat_thani=0)
+    assert not reporting.stalled("orgs", 6)  # all six appended since the last look: the broker's to bring
+    batches = published(source, batch_size=3)
+    assert reporting.stalled("orgs", 6)  # they were there a look ago and have not arrived
+    deliver(reporting, batches[:1], Feed(source))
+    assert not reporting.stalled("orgs", 6)  # batches are arriving
+    assert reporting.stalled("orgs", 6)  # ...and then stopped, with 4-6 known a look ago
+    deliver(reporting, batches[1:], Feed(source))
+    assert not reporting.stalled("orgs", 6) and not reporting.stalled("orgs", 6)  # caught up
