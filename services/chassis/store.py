@@ -176,7 +176,8 @@ class EventStore:
         columns = [tables.events.c[name] for name in STORED_COLUMNS]
         query = select(*columns).where(tables.events.c.seq > seq).order_by(tables.events.c.seq).limit(limit)
         with self.engine.connect() as conn:
-            return [(row[0], envelope_text(row, self.source)) for row in conn.execute(query).tuples()]
+            rows = conn.execute(query).tuples().all()  # one fetchall, not a fetch per row
+        return [(row[0], envelope_text(row, self.source)) for row in rows]
 
     def stream(self, stream: str, until: str | None = None) -> list[dict]:
         """Every event of one stream in order; with `until` (a UTC timestamp), those at or before it."""

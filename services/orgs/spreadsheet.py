@@ -278,7 +278,8 @@ _EXAMPLE = _comparable(values.example())
 
 def _is_example(payload: dict) -> bool:
     """The template's example row, left in: skipped rather than registered."""
-    return len(payload) == len(_EXAMPLE) and _comparable(payload) == _EXAMPLE
+    return (len(payload) == len(_EXAMPLE) and str(payload.get("name")) == _EXAMPLE.get("name")
+            and _comparable(payload) == _EXAMPLE)
 
 
 # -- writing ------------------------------------------------------------------------------------

@@ -66,9 +66,14 @@ def _label_map(vocabulary: str) -> dict[str, str]:
 
 
 def _areas(value) -> list[str]:
+    return list(_area_codes(str(value)))
+
+
+@lru_cache(maxsize=8192)  # a file repeats a few combinations of areas on every row
+def _area_codes(text: str) -> tuple[str, ...]:
     labels = _label_map("areas")
-    parts = (p.strip() for p in _AREA_SEPARATORS.split(str(value)))
-    return [labels.get(_label_key(p), p) for p in parts if p]
+    parts = (p.strip() for p in _AREA_SEPARATORS.split(text))
+    return tuple(labels.get(_label_key(p), p) for p in parts if p)
 
 
 _PLACE_PREFIXES = ("จังหวัด", "จ.", "กิ่งอำเภอ", "อำเภอ", "อ.", "เขต", "ตำบล", "ต.", "แขวง")
