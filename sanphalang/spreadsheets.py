@@ -4,6 +4,7 @@ import jobs. `orgs` is anything with the orgs service's RPC methods (a nameko pr
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -59,34 +60,52 @@ def import_digest(content: bytes, sheet: str | None, accept_valid: bool, head_se
     return hasher.hexdigest()[:32]
 
 
+@dataclass
+class Checked:
+    """What the service found checking a file: every problem of its rows, located in the
+    sheet, and the stage under which it holds the good rows for the write."""
+
+    problems: list[dict]
+    stage: str
+
+
+def new_stage() -> str:
+    return uuid.uuid4().hex
+
+
 def read_checked(orgs, filename: str, content: bytes, sheet: str | None = None,
-                 chunk: int = CHUNK) -> tuple[ReadResult, list[dict]]:
+                 chunk: int = CHUNK) -> tuple[ReadResult, Checked]:
     """Read a file and have the service check its rows while it is read: each chunk goes to
     `check_rows` (spread over the lanes) as soon as it is read, and the next is read while the
-    service checks. Returns what was read and every problem of its rows, located in the sheet,
-    for `import_rows(..., checked=...)`."""
+    service checks. Returns what was read and what the check found, for
+    `import_rows(..., checked=...)`."""
     from eventlet import sleep
 
-    lanes, answers = _Lanes(_as_lanes(orgs)), []
+    lanes, answers, stage = _Lanes(_as_lanes(orgs)), [], new_stage()
 
     def on_rows(first: int, rows: list) -> None:
         payloads = [payload for _, payload in rows]
-        answers.append(lanes.spawn(lambda lane: lane.check_rows(payloads, first)["rejected"]))
+        answers.append(lanes.spawn(lambda lane: lane.check_rows(payloads, first, stage)["rejected"]))
         sleep(0)  # let the call go out before the next chunk is read
 
     read = read_rows(filename, content, sheet, on_rows=on_rows, chunk=chunk)
-    return read, _by_row(_located(p, read) for answer in answers for p in answer.wait())
+    problems = [p for answer in answers for p in answer.wait()]
+    if read.problems:  # a file-level problem: nothing of it will be written
+        _as_lanes(orgs)[0].discard_stage(stage)
+    return read, Checked(_by_row(_located(p, read) for p in problems), stage)
 
 
 def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bool = False,
                 accept_valid: bool = False, progress: Progress | None = None, chunk: int | None = None,
-                may_write: Callable[[str], bool] | None = None, checked: list[dict] | None = None) -> ImportReport:
+                may_write: Callable[[str], bool] | None = None, checked: Checked | None = None) -> ImportReport:
     """Check every chunk first (`check_rows`), then write only if the whole file passed (or
-    `accept_valid`): all or nothing across chunks. With `may_write` (center code -> bool), a
-    row of a center the importer may not write is a rejected row like any other. `checked`:
-    the problems `read_checked` found while reading; the check is then not asked again (unless
-    `may_write` set rows aside, which moves the rest). `chunk`: rows a call carries (default:
-    CHUNK to check, WRITE_CHUNK to write)."""
+    `accept_valid`): all or nothing across chunks. The check stages the good rows in the
+    service, and the writes take them from there (`import_staged`), so no row is validated
+    or sent twice. With `may_write` (center code -> bool), a row of a center the importer may
+    not write is a rejected row like any other. `checked`: what `read_checked` found while
+    reading; the check is then not asked again (unless `may_write` set rows aside, which
+    moves the rest). `chunk`: rows a call carries (default: CHUNK to check, WRITE_CHUNK to
+    write)."""
     report = ImportReport(total=len(read.rows), dry_run=dry_run)
     if read.problems:
         report.problems = [_located(p, read) for p in read.problems]
@@ -102,30 +121,43 @@ def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bo
     # any is written, so a file with a bad row writes nothing unless accept_valid; the caller's
     # process (the gateway, for the web) spends no CPU on validation.
     if checked is not None and may_write is None:
-        report.problems = list(checked)
+        report.problems, stage = list(checked.problems), checked.stage
         progress(CHECKING, report.total, report.total)
     else:
-        _check(lanes, pieces, read, report, progress)
+        if checked is not None:  # checked before rows were set aside: those rows are moved
+            lanes[0].discard_stage(checked.stage)
+        stage = new_stage()
+        _check(lanes, pieces, read, report, progress, stage)
     if report.problems and not accept_valid:
+        lanes[0].discard_stage(stage)
         return report
+    _write_staged(lanes, read, stage, actor, digest, report, progress, chunk or WRITE_CHUNK)
+    return report
+
+
+def _write_staged(lanes, read, stage, actor, digest, report, progress, chunk) -> None:
+    """Write the staged rows, `chunk` positions a call, each under a key of its own."""
+    position = {number: n for n, (number, _) in enumerate(read.rows, start=1)}
+    rejected = {position[p["row"]] for p in report.problems if p["field"] != FILE and p["row"] in position}
     done = 0
 
     def imported(plan, payloads):
         nonlocal done
         report.add(plan)
+        report.problems.extend(_located(p, read) for p in plan["rejected"])
         report.written = report.written or bool(plan["created"] or plan["updated"])
         done += len(payloads)
         progress(IMPORTING, done, report.total)
 
-    pieces = _pieces(read, chunk or WRITE_CHUNK)
-    writes = [
-        (lambda lane, n=n, first=first, payloads=payloads: _call(
-            lane, payloads, actor, f"import-{digest}-{n}", first, False, accept_valid), payloads)
-        for n, first, payloads in pieces
-    ]
+    pieces = _pieces(read, chunk)
+    writes = []
+    for n, first, payloads in pieces:
+        last = first + len(payloads) - 1
+        expected = len(payloads) - sum(1 for row in range(first, last + 1) if row in rejected)
+        writes.append((lambda lane, n=n, first=first, last=last, expected=expected: _call_staged(
+            lane, stage, first, last, expected, actor, f"import-{digest}-{n}"), payloads))
     # chunks that share an organization must land one after the other, or both would create it
-    _in_lanes(lanes if _keys_apart(pieces) else lanes[:1], writes, imported)
-    return report
+    _in_lanes(lanes if lanes[0].stage_keys_apart(stage, chunk) else lanes[:1], writes, imported)
 
 
 def _pieces(read: ReadResult, chunk: int) -> list[tuple[int, int, list]]:
@@ -134,7 +166,7 @@ def _pieces(read: ReadResult, chunk: int) -> list[tuple[int, int, list]]:
             for n, start in enumerate(range(0, len(read.rows), chunk))]
 
 
-def _check(lanes: list, pieces: list, read: ReadResult, report: ImportReport, progress: Progress) -> None:
+def _check(lanes: list, pieces: list, read: ReadResult, report: ImportReport, progress: Progress, stage: str) -> None:
     done = 0
 
     def checked(result, payloads):
@@ -144,7 +176,7 @@ def _check(lanes: list, pieces: list, read: ReadResult, report: ImportReport, pr
         progress(CHECKING, done, report.total)
 
     _in_lanes(lanes, [
-        (lambda lane, first=first, payloads=payloads: lane.check_rows(payloads, first), payloads)
+        (lambda lane, first=first, payloads=payloads: lane.check_rows(payloads, first, stage), payloads)
         for _, first, payloads in pieces
     ], checked)
     report.problems = _by_row(report.problems)
@@ -239,24 +271,20 @@ def _then(result: dict, payloads: list, each) -> dict:
     return result
 
 
-def _keys_apart(pieces: list) -> bool:
-    """True when no organization (subdistrict + normalized name) appears in two chunks."""
-    from services.orgs.names import normalize
-
-    owner: dict = {}
-    for n, _, payloads in pieces:
-        for payload in payloads:
-            key = (payload.get("subdistrict"), normalize(str(payload.get("name") or "")))
-            if owner.setdefault(key, n) != n:
-                return False
-    return True
-
-
 def _call(orgs, payloads, actor, key, first, dry_run, accept_valid) -> dict:
     try:
         return orgs.import_rows(payloads, {**actor, "request": actor.get("request") or key}, key, first,
                                 dry_run, accept_valid)
     except CommandRejected as error:  # bad rows without accept_valid: the check reports them all
+        return {"created": 0, "updated": 0, "unchanged": 0, "rejected": error.problems}
+
+
+def _call_staged(orgs, stage, first, last, expected, actor, key) -> dict:
+    if expected == 0:  # every row of the range was rejected: nothing was staged
+        return {"created": 0, "updated": 0, "unchanged": 0, "rejected": []}
+    try:
+        return orgs.import_staged(stage, first, last, expected, {**actor, "request": actor.get("request") or key}, key)
+    except CommandRejected as error:  # the stage is gone: the whole import must be run again
         return {"created": 0, "updated": 0, "unchanged": 0, "rejected": error.problems}
 
 

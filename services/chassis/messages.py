@@ -175,6 +175,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "การนำเข้าหยุดกลางคัน โปรดนำเข้าไฟล์เดิมอีกครั้ง (ข้อมูลจะไม่ซ้ำ)",
         "The import stopped part-way; import the same file again (nothing is duplicated)",
     ),
+    "import_stage_gone": (
+        "ไม่พบแถวที่ตรวจสอบแล้วของการนำเข้านี้ (ค้างไว้นานเกินไป) โปรดนำเข้าไฟล์เดิมอีกครั้ง (ข้อมูลจะไม่ซ้ำ)",
+        "The checked rows of this import are no longer held (kept too long); import the same file again "
+        "(nothing is duplicated)",
+    ),
     "file_too_large": (
         "ไฟล์ใหญ่เกิน {max_mb} MB: แบ่งเป็นหลายไฟล์ หรือใช้คำสั่ง sanphalang import orgs",
         "The file is larger than {max_mb} MB: split it, or use the command sanphalang import orgs",

@@ -11,9 +11,10 @@ from services.chassis.errors import CommandRejected, Conflict, NotFound, rejecte
 from services.chassis.store import EventStore
 from services.chassis.validation import load
 
-from . import domain, readmodel
+from . import domain, readmodel, staging
 from . import events as ev
 from .names import normalize
+from .spreadsheet import FILE
 from .schemas import Merge, OrgChanges, OrgRegistration, OrgRelocation, Reason, StrengthAssessment, Verification
 
 BATCH_MAX = 5000
@@ -125,11 +126,46 @@ def import_rows(
     return store.append(pending, actor, key, effects=lambda conn, stored: outcome, prepare=readmodel.project).result
 
 
-def check_rows(payloads: list, first_row: int = 1) -> dict:
-    """Every problem of every row, as an import would find them; nothing is looked up or
-    written. Imports check a whole file this way, spread over the replicas, before writing."""
+def check_rows(payloads: list, first_row: int = 1, store: EventStore | None = None, stage: str | None = None) -> dict:
+    """Every problem of every row, as an import would find them; nothing is looked up, and
+    nothing is written to the register. Imports check a whole file this way, spread over the
+    replicas, before writing. With `stage`, the good rows are held for `import_staged`."""
     _one_batch(payloads)
-    return {"rejected": checked_rows(payloads, first_row)[1]}
+    good, problems = checked_rows(payloads, first_row)
+    if stage is not None:
+        staging.keep(store.engine, str(stage), good)
+    return {"rejected": problems}
+
+
+def import_staged(
+    store: EventStore, stage: str, first_row: int, last_row: int, expected: int, actor: dict, key: str | None = None,
+) -> dict:
+    """Write the rows `check_rows` staged from `first_row` to `last_row` (`expected` of them:
+    the range's rows less those it rejected) as `import_rows` would write them, and drop them
+    from the stage in the same transaction."""
+    if key and (seen := store.recorded(key)) is not None:
+        return seen
+    stage = str(stage)
+    rows, naturals = staging.held(store.engine, stage, first_row, last_row)
+    if len(rows) != expected:
+        raise rejected(FILE, "import_stage_gone")
+    existing = readmodel.at_keys_of(store.engine, staging.keys(stage, first_row, last_row))
+    pending, counts, ids = _decisions(rows, naturals, existing)
+    outcome = {**counts, "rejected": [], "ids": ids}
+
+    def prepare(conn: Connection, drafts: list[dict]) -> None:
+        readmodel.project(conn, drafts)
+        staging.consume(conn, stage, first_row, last_row)
+
+    return store.append(pending, actor, key, effects=lambda conn, stored: outcome, prepare=prepare).result
+
+
+def discard_stage(store: EventStore, stage: str) -> dict:
+    return {"discarded": staging.discard(store.engine, str(stage))}
+
+
+def stage_keys_apart(store: EventStore, stage: str, chunk: int) -> bool:
+    return staging.keys_apart(store.engine, str(stage), int(chunk))
 
 
 def checked_rows(payloads: list, first_row: int) -> tuple[list, list]:
@@ -152,13 +188,17 @@ def checked_rows(payloads: list, first_row: int) -> tuple[list, list]:
 
 
 def _decide_imports(store: EventStore, rows: list) -> tuple[list, dict, list]:
-    """Blank cells (fields the row does not give) never overwrite what a record has."""
-    existing = readmodel.by_natural_key(store.engine, [(f["subdistrict"], normalize(f["name"])) for _, f, _ in rows])
+    naturals = [(f["subdistrict"], normalize(f["name"])) for _, f, _ in rows]
+    return _decisions(rows, naturals, readmodel.by_natural_key(store.engine, naturals))
+
+
+def _decisions(rows: list, naturals: list, existing: dict) -> tuple[list, dict, list]:
+    """Register, amend or leave each row, given the organizations already at its natural key.
+    Blank cells (fields the row does not give) never overwrite what a record has."""
     pending, ids, seen = [], [], set()
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     fresh_ids = iter(new_ids(len(rows)))
-    for row, fields_, given in rows:
-        natural = (fields_["subdistrict"], normalize(fields_["name"]))
+    for (row, fields_, given), natural in zip(rows, naturals):
         org = existing.get(natural)
         if natural in seen:  # the same organization twice in one file: the first row wins
             counts["unchanged"] += 1

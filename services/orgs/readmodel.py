@@ -6,7 +6,7 @@ import json
 
 import orjson
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, and_, select, text, tuple_
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, select, text, tuple_
 from sqlalchemy.engine import Connection, Engine
 
 from services.chassis.database import bulk_insert, is_postgres
@@ -54,9 +54,9 @@ FILTERS = ("center", "province", "district", "subdistrict", "type", "status", "s
 
 
 def create_schema(engine: Engine) -> None:
-    metadata.create_all(engine)
-    from . import search
+    from . import search, staging  # noqa: F401 (staging's table is in this metadata)
 
+    metadata.create_all(engine)
     search.create_schema(engine)
 
 
@@ -141,25 +141,37 @@ def get(engine: Engine, org_id: str) -> dict | None:
     return dict(row) if row else None
 
 
+_NATURAL_KEY = tuple_(organizations.c.subdistrict, organizations.c.name_key)
+
+
 def by_natural_key(engine: Engine, keys: list[tuple[str, str]]) -> dict[tuple[str, str], domain.Organization]:
-    """The organizations (not merged) at (subdistrict, normalized name) keys: on PostgreSQL one
-    join against the keys as arrays, elsewhere row-value IN lists."""
-    found = {}
+    """The organizations (not merged) at (subdistrict, normalized name) keys: on PostgreSQL
+    the keys as two arrays, elsewhere row-value IN lists."""
+    found, step = {}, 2000 if is_postgres(engine) else 500
     with engine.connect() as conn:
-        for first in range(0, len(keys), 2000 if is_postgres(engine) else 500):
-            chunk = keys[first:first + 2000]
+        for first in range(0, len(keys), step):
+            chunk = keys[first:first + step]
             if is_postgres(engine):
-                subdistricts, names = [list(column) for column in zip(*chunk)] if chunk else ([], [])
+                subdistricts, names = [list(column) for column in zip(*chunk)]
                 wanted = text("SELECT s, n FROM unnest(CAST(:s AS text[]), CAST(:n AS text[])) AS k(s, n)") \
                     .bindparams(s=subdistricts, n=names).columns(s=String, n=String).subquery()
-                query = select(organizations).join(
-                    wanted, and_(organizations.c.subdistrict == wanted.c.s, organizations.c.name_key == wanted.c.n))
-            else:
-                chunk = keys[first:first + 500]
-                query = select(organizations).where(tuple_(organizations.c.subdistrict, organizations.c.name_key).in_(chunk))
-            for row in conn.execute(query.where(organizations.c.status != "merged")).mappings():
-                found[row["subdistrict"], row["name_key"]] = _aggregate(dict(row))
+                chunk = select(wanted.c.s, wanted.c.n)
+            found.update(_at_keys(conn, chunk))
     return found
+
+
+def at_keys_of(engine: Engine, keys) -> dict[tuple[str, str], domain.Organization]:
+    """As `by_natural_key`, for the keys a query selects (subdistrict, name_key)."""
+    with engine.connect() as conn:
+        return _at_keys(conn, keys)
+
+
+def _at_keys(conn: Connection, keys) -> dict[tuple[str, str], domain.Organization]:
+    # A semi-join (IN), not a join: a table filled moments ago has no statistics yet, and the
+    # PostgreSQL planner then costs a join against the keys as a hash join over a scan of the
+    # whole table, once for every chunk of an import; for IN it walks the natural-key index.
+    query = select(organizations).where(_NATURAL_KEY.in_(keys), organizations.c.status != "merged")
+    return {(row["subdistrict"], row["name_key"]): _aggregate(dict(row)) for row in conn.execute(query).mappings()}
 
 
 def search(engine: Engine, filters: dict, page: int = 1, per_page: int = 50) -> dict:

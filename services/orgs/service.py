@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from services.edge.dependencies import EventLog
 
-from . import handlers, readmodel
+from . import handlers, readmodel, staging
 from .events import SOURCE
 
 
@@ -26,8 +27,24 @@ class OrgsService:
         return handlers.import_rows(self.log, payloads, actor, key, first_row, dry_run, accept_valid)
 
     @rpc
-    def check_rows(self, payloads, first_row=1):
-        return handlers.check_rows(payloads, first_row)
+    def check_rows(self, payloads, first_row=1, stage=None):
+        return handlers.check_rows(payloads, first_row, self.log, stage)
+
+    @rpc
+    def import_staged(self, stage, first_row, last_row, expected, actor, key=None):
+        return handlers.import_staged(self.log, stage, first_row, last_row, expected, actor, key)
+
+    @rpc
+    def discard_stage(self, stage):
+        return handlers.discard_stage(self.log, stage)
+
+    @rpc
+    def stage_keys_apart(self, stage, chunk):
+        return handlers.stage_keys_apart(self.log, stage, chunk)
+
+    @timer(interval=3600)
+    def purge_stages(self):
+        staging.purge(self.log.engine)
 
     @rpc
     def amend(self, org_id, changes, expected_version, actor, key=None):

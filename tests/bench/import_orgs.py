@@ -111,7 +111,7 @@ def report(figures: dict) -> str:
     ])
 
 
-def _profile(system) -> None:
+def _profile(system, seconds: int = 12) -> None:
     """SANPHALANG_BENCH_PROFILE=DIR: record a py-spy profile of every service process."""
     import os
     import subprocess
@@ -120,5 +120,5 @@ def _profile(system) -> None:
     if not target:
         return
     for name, process in system.processes.items():
-        subprocess.Popen(["py-spy", "record", "-p", str(process.pid), "-d", "12", "-f", "raw", "-o",
+        subprocess.Popen(["py-spy", "record", "-p", str(process.pid), "-d", str(seconds), "-f", "raw", "-o",
                           f"{target}/{name}.txt"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

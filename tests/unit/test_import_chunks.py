@@ -1,50 +1,75 @@
 """The client side of an import (sanphalang.spreadsheets): chunks, the check before the write,
-idempotency keys, and problems located in the spreadsheet, against a stand-in orgs service."""
+idempotency keys, the stage between check and write, and problems located in the spreadsheet,
+against the orgs handlers on a real SQLite register."""
 from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
 
 from sanphalang.demo import org_rows
 from sanphalang.spreadsheets import ImportReport, import_digest, import_rows, problem_line, read_checked
-from services.chassis.errors import CommandRejected
-from services.chassis.validation import load
-from services.orgs.schemas import OrgRegistration
+from services.chassis import wire
+from services.chassis.database import make_engine
+from services.chassis.store import EventStore
+from services.orgs import handlers, readmodel, staging
 from services.orgs.spreadsheet import ReadResult, read_rows
 
 ACTOR = {"user": "cli:test", "role": "admin", "center": None, "request": None}
 
 
-class FakeOrgs:
-    """import_rows as the service answers it: validation, upsert on (subdistrict, name)."""
+class Orgs:
+    """The orgs service as the client calls it: its real handlers over a real SQLite register,
+    every call through the wire format, each recorded. Two of these on one store are two
+    replicas of one service."""
 
-    def __init__(self):
-        self.calls: list[dict] = []
+    def __init__(self, store: EventStore):
+        self.store = store
+        self.calls: list[dict] = []  # the writing (and dry-run) calls
         self.checks: list[int] = []  # first_row of each check_rows call
-        self.known: set = set()
-        self._schema = OrgRegistration()
 
-    def _checked(self, payloads, first_row):
-        good, problems = [], []
-        for row, payload in enumerate(payloads, start=first_row):
-            try:
-                good.append(load(self._schema, payload, row=row))
-            except CommandRejected as error:
-                problems += error.problems
-        return good, problems
-
-    def check_rows(self, payloads, first_row=1):
+    def check_rows(self, payloads, first_row=1, stage=None):
         self.checks.append(first_row)
-        return {"rejected": self._checked(payloads, first_row)[1]}
+        return _wire(handlers.check_rows(_wire(payloads), first_row, self.store, stage))
 
     def import_rows(self, payloads, actor, key=None, first_row=1, dry_run=False, accept_valid=False):
-        self.calls.append({"key": key, "first_row": first_row, "dry_run": dry_run, "rows": len(payloads),
+        self._record(key, first_row, dry_run, len(payloads), actor)
+        return _wire(handlers.import_rows(self.store, _wire(payloads), actor, key, first_row, dry_run, accept_valid))
+
+    def import_staged(self, stage, first_row, last_row, expected, actor, key=None):
+        self._record(key, first_row, False, last_row - first_row + 1, actor)
+        return _wire(handlers.import_staged(self.store, stage, first_row, last_row, expected, actor, key))
+
+    def discard_stage(self, stage):
+        return handlers.discard_stage(self.store, stage)
+
+    def stage_keys_apart(self, stage, chunk):
+        return handlers.stage_keys_apart(self.store, stage, chunk)
+
+    def _record(self, key, first_row, dry_run, rows, actor):
+        self.calls.append({"key": key, "first_row": first_row, "dry_run": dry_run, "rows": rows,
                            "request": actor["request"]})
-        good, problems = self._checked(payloads, first_row)
-        if problems and not accept_valid:
-            raise CommandRejected(problems)
-        fresh = {(f["subdistrict"], f["name"]) for f in good} - self.known
-        if not dry_run:
-            self.known |= fresh
-        return {"created": len(fresh), "updated": 0, "unchanged": len(good) - len(fresh), "rejected": problems,
-                "ids": []}
+
+    def registered(self) -> int:
+        with self.store.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(readmodel.organizations)).scalar()
+
+    def staged(self) -> int:
+        with self.store.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(staging.staged)).scalar()
+
+
+def _wire(value):
+    return wire.loads(wire.dumps(value))
+
+
+@pytest.fixture
+def orgs(store):
+    return Orgs(store)
+
+
+@pytest.fixture
+def lanes(store):
+    return [Orgs(store), Orgs(store)]
 
 
 def read(count: int, bad: dict[int, dict] | None = None, gap_after: int | None = None) -> ReadResult:
@@ -56,8 +81,7 @@ def read(count: int, bad: dict[int, dict] | None = None, gap_after: int | None =
     return ReadResult(rows=rows, headers={"members": "สมาชิก (คน)", "name": "ชื่อ"}, sheet=None)
 
 
-def test_every_chunk_is_checked_before_any_is_written_with_one_key_per_chunk():
-    orgs = FakeOrgs()
+def test_every_chunk_is_checked_before_any_is_written_with_one_key_per_chunk(orgs):
     seen = []
     report = import_rows(orgs, read(4500), ACTOR, "d1", chunk=2000, progress=lambda *a: seen.append(a))
     assert orgs.checks == [1, 2001, 4001]  # every chunk checked by the service first...
@@ -67,13 +91,14 @@ def test_every_chunk_is_checked_before_any_is_written_with_one_key_per_chunk():
     assert all(c["request"] == c["key"] for c in orgs.calls)
     assert report.counts() == {"created": 4500, "updated": 0, "unchanged": 0, "rejected": 0} and report.written
     assert seen[-1] == ("importing", 4500, 4500) and seen[2] == ("checking", 4500, 4500)
+    assert orgs.registered() == 4500 and orgs.staged() == 0  # the writes took every staged row
 
 
-def test_a_bad_row_in_the_last_chunk_writes_nothing_and_is_located_in_the_sheet():
-    orgs = FakeOrgs()
+def test_a_bad_row_in_the_last_chunk_writes_nothing_and_is_located_in_the_sheet(orgs):
     report = import_rows(orgs, read(4500, bad={4300: {"members": "มาก"}}, gap_after=10), ACTOR, "d2", chunk=2000)
     assert orgs.checks == [1, 2001, 4001] and orgs.calls == []  # all checked, nothing written
     assert not report.written and report.rejected == 1
+    assert orgs.store.head()["seq"] == 0 and orgs.registered() == 0 and orgs.staged() == 0  # the stage is discarded
     (problem,) = report.problems
     assert (problem["row"], problem["field"], problem["code"], problem["column"]) == (4303, "members", "not_integer",
                                                                                      "สมาชิก (คน)")
@@ -81,44 +106,45 @@ def test_a_bad_row_in_the_last_chunk_writes_nothing_and_is_located_in_the_sheet(
                                     "Must be a whole number (Thai or Arabic digits)"
 
 
-def test_accept_valid_imports_the_good_rows_and_reports_the_bad():
-    orgs = FakeOrgs()
+def test_accept_valid_imports_the_good_rows_and_reports_the_bad(orgs):
     report = import_rows(orgs, read(30, bad={3: {"type": "club"}, 7: {"name": ""}}), ACTOR, "d3",
                          accept_valid=True, chunk=20)
     assert report.counts() == {"created": 28, "updated": 0, "unchanged": 0, "rejected": 2}
     assert sorted(p["row"] for p in report.problems) == [5, 9]
     assert report.written and sum(not c["dry_run"] for c in orgs.calls) == 2
+    assert orgs.registered() == 28 and orgs.staged() == 0
 
 
-def test_the_same_file_again_creates_nothing():
-    orgs = FakeOrgs()
+def test_the_same_file_again_creates_nothing(orgs):
     import_rows(orgs, read(50), ACTOR, "d4", chunk=20)
-    known = set(orgs.known)
+    head = orgs.store.head()
     again = import_rows(orgs, read(50), ACTOR, "d5", chunk=20)
     assert again.counts() == {"created": 0, "updated": 0, "unchanged": 50, "rejected": 0}
-    assert orgs.known == known
+    assert orgs.store.head() == head and orgs.registered() == 50 and not again.written
 
 
-def test_chunks_go_out_in_parallel_lanes_unless_they_share_an_organization():
-    lanes = [FakeOrgs(), FakeOrgs()]
+def test_chunks_go_out_in_parallel_lanes_unless_they_share_an_organization(lanes, tmp_path):
     report = import_rows(lanes, read(100), ACTOR, "d7", chunk=20)
-    assert report.created == 100 and all(lane.calls for lane in lanes)
+    assert report.created == 100 and all(lane.calls for lane in lanes)  # each lane checked and wrote some
+    assert lanes[0].registered() == 100
     rows = read(40)
     shared = ReadResult(rows=rows.rows + [(99, dict(rows.rows[0][1]))], headers=rows.headers, sheet=None)
-    serial = [FakeOrgs(), FakeOrgs()]
-    import_rows(serial, shared, ACTOR, "d8", chunk=20)
+    other = EventStore(make_engine(f"sqlite:///{tmp_path / 'other.sqlite'}"), "orgs")
+    other.create_schema()
+    readmodel.create_schema(other.engine)
+    serial = [Orgs(other), Orgs(other)]
+    report = import_rows(serial, shared, ACTOR, "d8", chunk=20)
     assert serial[1].calls == [] and len(serial[0].calls) == 3
+    assert report.counts() == {"created": 40, "updated": 0, "unchanged": 1, "rejected": 0}
 
 
-def test_a_dry_run_writes_nothing_and_counts_what_would_happen():
-    orgs = FakeOrgs()
+def test_a_dry_run_writes_nothing_and_counts_what_would_happen(orgs):
     report = import_rows(orgs, read(50), ACTOR, "d6", dry_run=True, chunk=20)
-    assert all(c["dry_run"] for c in orgs.calls) and not orgs.known
-    assert report.created == 50 and not report.written
+    assert all(c["dry_run"] for c in orgs.calls) and orgs.store.head()["seq"] == 0
+    assert report.created == 50 and not report.written and orgs.staged() == 0
 
 
-def test_file_problems_call_nothing_and_reject_every_row():
-    orgs = FakeOrgs()
+def test_file_problems_call_nothing_and_reject_every_row(orgs):
     result = read_rows("x.xlsx", b"not a workbook")
     report = import_rows(orgs, result, ACTOR, "d7")
     assert orgs.calls == [] and [p["code"] for p in report.problems] == ["not_a_spreadsheet"]
@@ -154,26 +180,26 @@ def _csv(count: int, bad: dict[int, dict] | None = None) -> bytes:
     return write_csv(rows)
 
 
-def test_read_checked_checks_every_chunk_as_it_is_read_and_import_asks_no_second_check():
-    lanes = [FakeOrgs(), FakeOrgs()]
+def test_read_checked_checks_every_chunk_as_it_is_read_and_import_asks_no_second_check(lanes):
     read, checked = read_checked(lanes, "orgs.csv", _csv(4500), chunk=2000)
-    assert not read.problems and checked == [] and len(read.rows) == 4500
+    assert not read.problems and checked.problems == [] and len(read.rows) == 4500
     assert sorted(lanes[0].checks + lanes[1].checks) == [1, 2001, 4001] and all(lane.checks for lane in lanes)
+    assert lanes[0].staged() == 4500 and lanes[0].registered() == 0  # held for the write, not yet registered
     report = import_rows(lanes, read, ACTOR, "d9", chunk=2000, checked=checked)
     assert report.created == 4500 and len(lanes[0].checks + lanes[1].checks) == 3
+    assert lanes[0].registered() == 4500 and lanes[0].staged() == 0
 
 
-def test_read_checked_locates_a_bad_row_in_the_sheet_and_then_nothing_is_written():
-    orgs = FakeOrgs()
+def test_read_checked_locates_a_bad_row_in_the_sheet_and_then_nothing_is_written(orgs):
     read, checked = read_checked(orgs, "orgs.csv", _csv(2500, bad={2200: {"members": "มาก"}}), chunk=1000)
-    (problem,) = checked
+    (problem,) = checked.problems
     assert (problem["row"], problem["field"], problem["code"]) == (2202, "members", "not_integer")  # header is row 1
     assert problem["column"] == read.headers["members"]
     report = import_rows(orgs, read, ACTOR, "d10", chunk=1000, checked=checked)
     assert orgs.calls == [] and report.rejected == 1 and not report.written
+    assert orgs.store.head()["seq"] == 0 and orgs.staged() == 0
 
 
-def test_a_file_with_bad_headers_is_not_sent_for_checking():
-    orgs = FakeOrgs()
+def test_a_file_with_bad_headers_is_not_sent_for_checking(orgs):
     read, checked = read_checked(orgs, "orgs.csv", "อะไรก็ได้,ไม่รู้จัก\nก,ข\n".encode(), chunk=10)
-    assert read.problems and checked == [] and orgs.checks == []
+    assert read.problems and checked.problems == [] and orgs.checks == []

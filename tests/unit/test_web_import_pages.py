@@ -14,9 +14,7 @@ import pytest
 from gateway import imports, permissions
 from gateway.app import create_app
 from services.chassis import wire
-from services.chassis.database import make_engine
-from services.chassis.store import EventStore
-from services.orgs import handlers, readmodel
+from services.orgs import handlers
 
 STAFF = permissions.User("importer", permissions.CENTER_STAFF, "P50")
 OTHER = permissions.User("someone", permissions.CENTER_STAFF, "P50")
@@ -33,8 +31,17 @@ class Orgs:
     def import_rows(self, *args, **kwargs):
         return wire.loads(wire.dumps(handlers.import_rows(self.store, *args, **kwargs)))
 
-    def check_rows(self, *args, **kwargs):
-        return wire.loads(wire.dumps(handlers.check_rows(*args, **kwargs)))
+    def check_rows(self, payloads, first_row=1, stage=None):
+        return wire.loads(wire.dumps(handlers.check_rows(payloads, first_row, self.store, stage)))
+
+    def import_staged(self, *args, **kwargs):
+        return wire.loads(wire.dumps(handlers.import_staged(self.store, *args, **kwargs)))
+
+    def discard_stage(self, stage):
+        return handlers.discard_stage(self.store, stage)
+
+    def stage_keys_apart(self, stage, chunk):
+        return handlers.stage_keys_apart(self.store, stage, chunk)
 
     def search(self, q):
         return handlers.search(self.store, {"q": q}, 1, 10)["total"]
@@ -47,15 +54,6 @@ class Pool:
     @contextmanager
     def cluster(self):
         yield SimpleNamespace(orgs=self.orgs)
-
-
-@pytest.fixture
-def store(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'orgs.sqlite'}")
-    store = EventStore(engine, "orgs")
-    store.create_schema()
-    readmodel.create_schema(engine)
-    return store
 
 
 @pytest.fixture

@@ -11,9 +11,7 @@ import pytest
 from gateway import permissions
 from gateway.app import create_app
 from services.chassis import wire
-from services.chassis.database import make_engine
-from services.chassis.store import EventStore
-from services.orgs import handlers, readmodel
+from services.orgs import handlers
 
 STAFF = permissions.User("somchai", permissions.CENTER_STAFF, "P50")
 OTHER_STAFF = permissions.User("malee", permissions.CENTER_STAFF, "P10")
@@ -40,15 +38,6 @@ class Pool:
     @contextmanager
     def cluster(self):
         yield SimpleNamespace(orgs=self.orgs)
-
-
-@pytest.fixture
-def store(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'orgs.sqlite'}")
-    store = EventStore(engine, "orgs")
-    store.create_schema()
-    readmodel.create_schema(engine)
-    return store
 
 
 @pytest.fixture

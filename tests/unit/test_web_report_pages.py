@@ -11,8 +11,7 @@ from gateway import permissions
 from gateway.app import create_app
 from services.chassis import wire
 from services.chassis.database import make_engine
-from services.chassis.store import EventStore
-from services.orgs import handlers, readmodel
+from services.orgs import handlers
 from services.reporting import projections, queries
 
 AUDITOR = permissions.User("audit", permissions.AUDITOR)
@@ -59,15 +58,6 @@ class Pool:
     @contextmanager
     def cluster(self):
         yield self.services
-
-
-@pytest.fixture
-def store(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'orgs.sqlite'}")
-    store = EventStore(engine, "orgs")
-    store.create_schema()
-    readmodel.create_schema(engine)
-    return store
 
 
 @pytest.fixture
