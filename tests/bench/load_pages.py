@@ -20,7 +20,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import eventlet
 import requests
 from eventlet.greenpool import GreenPool
 

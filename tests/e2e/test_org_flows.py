@@ -72,7 +72,7 @@ def test_center_staff_registers_finds_edits_and_reads_the_history(page, browser,
 
     # edit: members 40 -> 55
     page.goto(org_url)
-    page.locator(f"a[href$='/edit']").click()
+    page.locator("a[href$='/edit']").click()
     page.wait_for_url(re.compile(rf"/orgs/{UUID}/edit$"))
     page.locator("input[name=members]").fill("55")
     page.locator("form.record-form button[type=submit].primary").click()
