@@ -81,7 +81,8 @@ def read_checked(orgs, filename: str, content: bytes, sheet: str | None = None,
     `import_rows(..., checked=...)`."""
     from eventlet import sleep
 
-    lanes, answers, stage = _Lanes(_as_lanes(orgs)), [], new_stage()
+    orgs, answers, stage = _as_lanes(orgs), [], new_stage()
+    lanes = _Lanes(orgs)
 
     def on_rows(first: int, rows: list) -> None:
         payloads = [payload for _, payload in rows]
@@ -91,7 +92,7 @@ def read_checked(orgs, filename: str, content: bytes, sheet: str | None = None,
     read = read_rows(filename, content, sheet, on_rows=on_rows, chunk=chunk)
     problems = [p for answer in answers for p in answer.wait()]
     if read.problems:  # a file-level problem: nothing of it will be written
-        _as_lanes(orgs)[0].discard_stage(stage)
+        orgs[0].discard_stage(stage)
     return read, Checked(_by_row(_located(p, read) for p in problems), stage)
 
 
@@ -273,19 +274,27 @@ def _then(result: dict, payloads: list, each) -> dict:
 
 def _call(orgs, payloads, actor, key, first, dry_run, accept_valid) -> dict:
     try:
-        return orgs.import_rows(payloads, {**actor, "request": actor.get("request") or key}, key, first,
-                                dry_run, accept_valid)
+        return orgs.import_rows(payloads, _requesting(actor, key), key, first, dry_run, accept_valid)
     except CommandRejected as error:  # bad rows without accept_valid: the check reports them all
-        return {"created": 0, "updated": 0, "unchanged": 0, "rejected": error.problems}
+        return _nothing_written(error.problems)
 
 
 def _call_staged(orgs, stage, first, last, expected, actor, key) -> dict:
     if expected == 0:  # every row of the range was rejected: nothing was staged
-        return {"created": 0, "updated": 0, "unchanged": 0, "rejected": []}
+        return _nothing_written([])
     try:
-        return orgs.import_staged(stage, first, last, expected, {**actor, "request": actor.get("request") or key}, key)
+        return orgs.import_staged(stage, first, last, expected, _requesting(actor, key), key)
     except CommandRejected as error:  # the stage is gone: the whole import must be run again
-        return {"created": 0, "updated": 0, "unchanged": 0, "rejected": error.problems}
+        return _nothing_written(error.problems)
+
+
+def _requesting(actor: dict, key: str) -> dict:
+    """The actor of a chunk's call: its request is the chunk's key unless the caller has one."""
+    return {**actor, "request": actor.get("request") or key}
+
+
+def _nothing_written(rejected: list) -> dict:
+    return {"created": 0, "updated": 0, "unchanged": 0, "rejected": rejected}
 
 
 def _located(problem: dict, read: ReadResult) -> dict:

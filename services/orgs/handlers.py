@@ -126,7 +126,7 @@ def import_rows(
     return store.append(pending, actor, key, effects=lambda conn, stored: outcome, prepare=readmodel.project).result
 
 
-def check_rows(payloads: list, first_row: int = 1, store: EventStore | None = None, stage: str | None = None) -> dict:
+def check_rows(store: EventStore, payloads: list, first_row: int = 1, stage: str | None = None) -> dict:
     """Every problem of every row, as an import would find them; nothing is looked up, and
     nothing is written to the register. Imports check a whole file this way, spread over the
     replicas, before writing. With `stage`, the good rows are held for `import_staged`."""

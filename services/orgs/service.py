@@ -28,7 +28,7 @@ class OrgsService:
 
     @rpc
     def check_rows(self, payloads, first_row=1, stage=None):
-        return handlers.check_rows(payloads, first_row, self.log, stage)
+        return handlers.check_rows(self.log, payloads, first_row, stage)
 
     @rpc
     def import_staged(self, stage, first_row, last_row, expected, actor, key=None):

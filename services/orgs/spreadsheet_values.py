@@ -86,7 +86,7 @@ def _place_key(text: str) -> str:
         if key.startswith(prefix) and len(key) > len(prefix):
             key = key[len(prefix):]
             break
-    return re.sub(r"\s+", "", key)
+    return _SPACES.sub("", key)
 
 
 @cache

@@ -36,7 +36,7 @@ def _count(store, table) -> int:
 def test_the_write_registers_what_the_check_staged_and_consumes_it(store):
     rows = org_rows(30, seed=5)
     rows[4]["members"] = "มาก"  # row 5 is rejected, so 29 are staged
-    checked = handlers.check_rows(rows, 1, store, "s1")
+    checked = handlers.check_rows(store, rows, 1, "s1")
     assert [(p["row"], p["field"]) for p in checked["rejected"]] == [(5, "members")]
     assert _count(store, staging.staged) == 29 and store.head()["seq"] == 0  # held, not registered
     first = handlers.import_staged(store, "s1", 1, 20, 19, ACTOR, "k1")
@@ -49,7 +49,7 @@ def test_the_write_registers_what_the_check_staged_and_consumes_it(store):
 
 
 def test_a_redelivered_write_is_answered_from_its_key_and_appends_nothing(store):
-    handlers.check_rows(org_rows(10, seed=6), 1, store, "s2")
+    handlers.check_rows(store, org_rows(10, seed=6), 1, "s2")
     done = handlers.import_staged(store, "s2", 1, 10, 10, ACTOR, "k3")
     head = store.head()
     again = handlers.import_staged(store, "s2", 1, 10, 10, ACTOR, "k3")  # the stage is consumed by now
@@ -57,7 +57,7 @@ def test_a_redelivered_write_is_answered_from_its_key_and_appends_nothing(store)
 
 
 def test_a_range_not_found_whole_is_refused_and_writes_nothing(store):
-    handlers.check_rows(org_rows(10, seed=7), 1, store, "s3")
+    handlers.check_rows(store, org_rows(10, seed=7), 1, "s3")
     for stage, expected in (("s3", 11), ("unknown", 10)):
         with pytest.raises(CommandRejected) as error:
             handlers.import_staged(store, stage, 1, 10, expected, ACTOR, f"k-{stage}")
@@ -68,19 +68,19 @@ def test_a_range_not_found_whole_is_refused_and_writes_nothing(store):
 
 def test_a_redelivered_check_stages_its_rows_once(store):
     rows = org_rows(10, seed=8)
-    handlers.check_rows(rows, 1, store, "s4")
-    handlers.check_rows(rows, 1, store, "s4")
+    handlers.check_rows(store, rows, 1, "s4")
+    handlers.check_rows(store, rows, 1, "s4")
     assert _count(store, staging.staged) == 10
     assert handlers.import_staged(store, "s4", 1, 10, 10, ACTOR, "k4")["created"] == 10
 
 
 def test_staged_rows_amend_only_the_fields_they_give(store):
     row = org_rows(1, seed=9)[0]
-    handlers.check_rows([row], 1, store, "s5")
+    handlers.check_rows(store, [row], 1, "s5")
     (org_id,) = handlers.import_staged(store, "s5", 1, 1, 1, ACTOR, "k5")["ids"]
     changed = {k: row[k] for k in ("name", "type", "province", "district", "subdistrict")}  # members left blank
     changed["name_en"] = "Renamed in English"
-    handlers.check_rows([changed], 1, store, "s6")
+    handlers.check_rows(store, [changed], 1, "s6")
     result = handlers.import_staged(store, "s6", 1, 1, 1, ACTOR, "k6")
     assert (result["updated"], result["ids"]) == (1, [org_id])
     after = handlers.get(store, org_id)
@@ -88,9 +88,9 @@ def test_staged_rows_amend_only_the_fields_they_give(store):
 
 
 def test_discard_and_purge_drop_stages_no_import_wrote(store):
-    handlers.check_rows(org_rows(5, seed=10), 1, store, "old")
-    handlers.check_rows(org_rows(5, seed=11), 1, store, "fresh")
-    handlers.check_rows(org_rows(5, seed=12), 1, store, "dropped")
+    handlers.check_rows(store, org_rows(5, seed=10), 1, "old")
+    handlers.check_rows(store, org_rows(5, seed=11), 1, "fresh")
+    handlers.check_rows(store, org_rows(5, seed=12), 1, "dropped")
     assert handlers.discard_stage(store, "dropped") == {"discarded": 5}
     later = datetime.now(timezone.utc) + timedelta(hours=staging.STAGE_HOURS, minutes=1)
     with store.engine.begin() as conn:  # "fresh" was staged just before the purge runs
@@ -105,8 +105,8 @@ def test_discard_and_purge_drop_stages_no_import_wrote(store):
 def test_keys_apart_says_whether_two_writing_chunks_share_an_organization(store):
     rows = org_rows(30, seed=13)
     rows[24] = {**rows[0], "name": "  " + rows[0]["name"]}  # row 25 is row 1 again (the same natural key)
-    handlers.check_rows(rows, 1, store, "s7")
+    handlers.check_rows(store, rows, 1, "s7")
     assert not handlers.stage_keys_apart(store, "s7", 20)  # rows 1 and 25 in chunks 0 and 1
     assert handlers.stage_keys_apart(store, "s7", 30)  # one chunk
-    handlers.check_rows(org_rows(30, seed=14), 1, store, "s8")
+    handlers.check_rows(store, org_rows(30, seed=14), 1, "s8")
     assert handlers.stage_keys_apart(store, "s8", 10)

@@ -29,7 +29,7 @@ class Orgs:
 
     def check_rows(self, payloads, first_row=1, stage=None):
         self.checks.append(first_row)
-        return _wire(handlers.check_rows(_wire(payloads), first_row, self.store, stage))
+        return _wire(handlers.check_rows(self.store, _wire(payloads), first_row, stage))
 
     def import_rows(self, payloads, actor, key=None, first_row=1, dry_run=False, accept_valid=False):
         self._record(key, first_row, dry_run, len(payloads), actor)

@@ -32,7 +32,7 @@ class Orgs:
         return wire.loads(wire.dumps(handlers.import_rows(self.store, *args, **kwargs)))
 
     def check_rows(self, payloads, first_row=1, stage=None):
-        return wire.loads(wire.dumps(handlers.check_rows(payloads, first_row, self.store, stage)))
+        return wire.loads(wire.dumps(handlers.check_rows(self.store, payloads, first_row, stage)))
 
     def import_staged(self, *args, **kwargs):
         return wire.loads(wire.dumps(handlers.import_staged(self.store, *args, **kwargs)))
