@@ -6,9 +6,11 @@ PostgreSQL by `pg_trgm` GIN indexes. Queries shorter than three characters canno
 trigrams and scan with LIKE; so does any query within one place (center, province, district
 or subdistrict), whose few thousand rows the place's own B-tree index hands over.
 
-A query's matches are sorted by (name, id), except when they are many (a common substring
-like "กลุ่ม"): then the page is first looked for by reading the name order from the start,
-within a budget, since such matches often come early and sorting all of them costs more.
+A query's matches are sorted by (name, id). When they are many (a common substring like
+"กลุ่ม"), sorting all of them costs more than the page: SQLite first looks for the page by
+reading the name order from the start, within a budget, since such matches often come early;
+PostgreSQL sorts only the matches up to a name that some matches it has already read prove
+to lie past the page (`_Search.trigram_pg`).
 
 SQLite keeps two tables beside `organizations`, both written only by SQL triggers on it, so no
 Python code has to remember them:
@@ -115,9 +117,9 @@ def rebuild(conn: Connection) -> None:
 # ---------------------------------------------------------------------------------- search
 
 MIN_TRIGRAM = 3  # code points; a shorter query cannot use a trigram index and scans with LIKE
-COUNT_CAP = 10_000  # PostgreSQL counts a query's matches up to this many, then `total_capped`
-SORT_MAX = 15_000  # SQLite sorts up to this many matches; PostgreSQL up to COUNT_CAP. More are
-WALK_BUDGET = 20_000  # first looked for in this many rows of the name order, then sorted after all
+COUNT_CAP = 5_000  # PostgreSQL counts a query's matches up to this many (100 pages), then `total_capped`
+SORT_MAX = 15_000  # SQLite sorts up to this many matches; more are first looked for in
+WALK_BUDGET = 20_000  # this many rows of the name order, then sorted after all
 LOCATION = ("center", "province", "district", "subdistrict")
 # filter name -> (column, operator); values are always bound parameters
 _FILTERS = {
@@ -133,10 +135,10 @@ def query(engine: Engine, filters: dict, page: int = 1, per_page: int = 50) -> d
 
     `q` matches a substring of `name` or `name_en` literally (LIKE wildcards are plain
     characters) and case-insensitively. `total` is exact up to COUNT_CAP matches of a `q`;
-    past that, on PostgreSQL (and for a `q` shorter than three characters on either
-    database), it is COUNT_CAP + 1 and the answer has `total_capped: true`, as checking every
-    row of a very common substring would cost more than the page. SQLite counts trigram
-    matches exactly on its narrow key table. Without `q` the count is always exact."""
+    past that it is COUNT_CAP + 1 and the answer has `total_capped: true`, as checking every
+    row of a very common substring would cost more than the page. SQLite counts a `q` of
+    three or more characters outside a place exactly, on its narrow key table. Without `q`
+    the count is always exact."""
     page, per_page = max(int(page or 1), 1), max(int(per_page or 50), 1)
     q = unicodedata.normalize("NFC", str(filters.get("q") or "")).strip()
     located = any(filters.get(k) for k in LOCATION)
@@ -145,7 +147,7 @@ def query(engine: Engine, filters: dict, page: int = 1, per_page: int = 50) -> d
         if not q:
             items, total, capped = search.listing(located)
         elif len(q) < MIN_TRIGRAM or located:
-            items, total, capped = search.scan()
+            items, total, capped = search.scan(located)
         elif search.postgres:
             items, total, capped = search.trigram_pg()
         else:
@@ -213,9 +215,6 @@ class _Search:
     def page(self, where: str, source: str = "organizations o", order: str = "o.name, o.id") -> list[dict]:
         return self.by_ids(self.page_ids(f"SELECT o.id FROM {source}{where} ORDER BY {order}"))
 
-    def capped_count(self, where: str) -> int:
-        return self.scalar(f"SELECT count(*) FROM (SELECT 1 FROM organizations o{where} LIMIT :cap) n")
-
     def listing(self, located: bool):
         """No `q`: filters alone, counted exactly through their B-tree indexes."""
         total = self.scalar(f"SELECT count(*) FROM organizations o{self.where()}")
@@ -227,25 +226,48 @@ class _Search:
             return self.page(self.where(), f"organizations o INDEXED BY {WALK_INDEX}"), total, False
         return self.page(self.where(), order="+o.name, +o.id"), total, False
 
-    def scan(self):
-        """A short `q`, or one place: LIKE over the rows the filters' B-trees give, in order."""
-        where = self.where("o", self.match())
-        found = self.capped_count(where)
-        return self.page(where), found, found > COUNT_CAP
+    def scan(self, located: bool):
+        """A short `q`, or one place: LIKE over the rows the filters' B-trees give, in order.
+        PostgreSQL is kept off the name index within a place: expecting the place's matches to
+        turn up early, it would walk the name order checking each row for the place."""
+        if located and self.postgres:
+            self.conn.execute(text("SET LOCAL enable_indexscan = off"))
+        return self.capped(lambda *more: f"SELECT o.id, o.name FROM organizations o{self.where('o', self.match(), *more)}")
+
+    def capped(self, matches):
+        """The page, the count and whether the count is capped, for `matches(*more)`: the SQL
+        of the matching rows' (id, name) that also meet the conditions `more`.
+
+        One pass reads up to COUNT_CAP + 1 matches, counts and sorts them: the answer when
+        there are no more. When there are more, the ones read are some of the matches, so the
+        page's last name among them bounds the true page (at least a page's worth of matches
+        sort up to it) and a second pass sorts only the matches named up to it. A page past
+        the matches read sorts all of them."""
+        page = self.conn.execute(text(
+            f"SELECT m.id, m.name, m.total FROM (SELECT c.id, c.name, count(*) OVER () AS total "
+            f"FROM ({matches()} LIMIT :cap) c) m ORDER BY m.name, m.id LIMIT :limit OFFSET :offset"),
+            self.params).all()
+        if page:
+            found = page[0].total
+        else:  # past the last page: count alone
+            found = self.scalar(f"SELECT count(*) FROM ({matches()} LIMIT :cap) c")
+        if found <= COUNT_CAP:
+            return self.by_ids([row.id for row in page]), found, False
+        within = []
+        if len(page) == self.params["limit"]:
+            self.params["bound"] = page[-1].name
+            within = ["o.name <= :bound"]
+        return self.by_ids(self.page_ids(f"SELECT m.id FROM ({matches(*within)}) m ORDER BY m.name, m.id")), found, True
 
     def walk(self) -> list[dict] | None:
-        """A page of a common query's matches read off the name order, if the first `budget`
-        rows of that order hold it; else None. A common substring's matches cluster (every
-        name that starts with สหกรณ์ sorts late), so they may all lie past the budget. The
-        index on (name, id, name_en) answers the match alone."""
-        budget = WALK_BUDGET
-        if self.postgres and self.q.lower() != self.q.upper():  # ILIKE on a Thai name is dear
-            budget = min(budget, max(budget // 10, 10 * (self.params["offset"] + self.params["limit"])))
-        self.params["budget"] = budget
+        """SQLite: a page of a common query's matches read off the name order, if the first
+        WALK_BUDGET rows of that order hold it; else None. A common substring's matches
+        cluster (every name that starts with สหกรณ์ sorts late), so they may all lie past the
+        budget. The index on (name, id, name_en) answers the match alone."""
+        self.params["budget"] = WALK_BUDGET
         bound = self.scalar("SELECT o.name FROM organizations o ORDER BY o.name, o.id LIMIT 1 OFFSET :budget")
-        source = "organizations o" if self.postgres else f"organizations o INDEXED BY {WALK_INDEX}"
         self.params["bound"] = bound
-        ids = self.page_ids(f"SELECT o.id FROM {source}"
+        ids = self.page_ids(f"SELECT o.id FROM organizations o INDEXED BY {WALK_INDEX}"
                             f"{self.where('o', self.match(), *(['o.name <= :bound'] if bound else []))} "
                             f"ORDER BY o.name, o.id")
         return self.by_ids(ids) if bound is None or len(ids) == self.params["limit"] else None
@@ -269,32 +291,22 @@ class _Search:
 
         Two disjoint branches, name_en matches and the other name matches, so that each
         candidate one column's index hands over is checked against that column only (an
-        English query never lower-cases the Thai names). One pass reads up to COUNT_CAP + 1
-        matches' (id, name), counts and sorts them; only when there are more does a second
-        look for the page: first off the name order, else by sorting every match."""
-        for setting in ("enable_seqscan", "enable_indexscan"):
-            self.conn.execute(text(f"SET LOCAL {setting} = off"))
-        en = self.where("o", self.like("o.name_en"))
-        th = self.where("o", self.like("o.name"), f"(o.name_en IS NULL OR NOT {self.like('o.name_en')})")
-        matches = (f"SELECT o.id, o.name FROM organizations o{en} "
-                   f"UNION ALL SELECT o.id, o.name FROM organizations o{th}")
-        page = self.conn.execute(text(
-            f"SELECT m.id, m.total FROM (SELECT c.id, c.name, count(*) OVER () AS total "
-            f"FROM ({matches} LIMIT :cap) c) m ORDER BY m.name, m.id LIMIT :limit OFFSET :offset"), self.params).all()
-        if page:
-            found = page[0].total
-        else:  # past the last page: count alone
-            found = self.scalar(f"SELECT count(*) FROM ({matches} LIMIT :cap) c")
-        if found <= COUNT_CAP:
-            return self.by_ids([row.id for row in page]), found, False
-        self.conn.execute(text("SET LOCAL enable_indexscan = on"))
-        self.conn.execute(text("SET LOCAL enable_bitmapscan = off"))
-        items = self.walk()
-        self.conn.execute(text("SET LOCAL enable_indexscan = off"))
-        self.conn.execute(text("SET LOCAL enable_bitmapscan = on"))
-        if items is None:
-            items = self.by_ids(self.page_ids(f"SELECT m.id FROM ({matches}) m ORDER BY m.name, m.id"))
-        return items, found, True
+        English query never lower-cases the Thai names). Past COUNT_CAP matches, the ones
+        named up to the bound (`capped`) come from the trigram bitmap intersected with the
+        name index's range (a BitmapAnd), without reading the other matches' rows."""
+        # The register's pages are in memory: at the default random_page_cost of 4 the
+        # planner prices the name index's range too high to intersect it with the trigrams
+        # and reads every match's row instead.
+        self.conn.execute(text("SELECT set_config('enable_seqscan', 'off', true), "
+                               "set_config('enable_indexscan', 'off', true), "
+                               "set_config('random_page_cost', '1.1', true)"))
+        return self.capped(self.pg_matches)
+
+    def pg_matches(self, *more: str) -> str:
+        en = self.where("o", self.like("o.name_en"), *more)
+        th = self.where("o", self.like("o.name"), f"(o.name_en IS NULL OR NOT {self.like('o.name_en')})", *more)
+        return (f"SELECT o.id, o.name FROM organizations o{en} "
+                f"UNION ALL SELECT o.id, o.name FROM organizations o{th}")
 
 
 def _iso_date(value) -> str:

@@ -174,7 +174,8 @@ PIECES = ("กลุ่ม", "วิสาหกิจชุมชน", "ชม�
 
 def test_every_plan_answers_like_a_plain_filter_and_sort(engine, monkeypatch):
     """Thresholds shrunk so that a few hundred rows take every path: sorting the matches,
-    reading them off the name order, the walk giving up, and (PostgreSQL) a capped count."""
+    reading them off the name order, the walk giving up (SQLite), and a capped count with the
+    page bounded by the matches counted or past them (PostgreSQL)."""
     rnd = random.Random(5)
     places = (CHIANG_MAI, CHIANG_MAI_2, LAMPHUN, DIN_DAENG)
     rows = []
