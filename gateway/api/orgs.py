@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 from services.chassis.validation import Text, between, max_length
 from services.orgs.handlers import BATCH_MAX
 from services.orgs.readmodel import FILTERS
+from services.orgs.search import COUNT_CAP
 from services.orgs.vocabulary import ORG_TYPES, STATUSES, STRENGTH_LEVELS
 from services.orgs.schemas import (
     Merge, Organization, OrgChanges, OrgRegistration, OrgRelocation, Reason, StrengthAssessment, Verification,
@@ -50,8 +51,9 @@ class OrgQuery(OrgFilters):
 
 class OrgPage(Schema):
     items = fields.List(fields.Nested(Organization))
-    total = fields.Integer()
-    total_capped = fields.Boolean()
+    total = fields.Integer(metadata={"description": f"how many match: exact without `q`, and up to {COUNT_CAP:,} "
+                                                    f"matches of a `q`; past that {COUNT_CAP + 1:,}, with `total_capped`"})
+    total_capped = fields.Boolean(metadata={"description": f"present and true when more than {COUNT_CAP:,} match"})
     page = fields.Integer()
     per_page = fields.Integer()
 

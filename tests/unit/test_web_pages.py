@@ -98,6 +98,16 @@ def test_filters_reach_the_search_and_the_exports(client, store):
     assert "วันที่ไม่ถูกต้อง" in field_problem(bad, "verified_since")
 
 
+def test_a_capped_count_says_more_than_the_cap(client, store, monkeypatch):
+    from services.orgs import search
+    for village in (1, 2, 3):
+        register(store, f"กลุ่มทอผ้าบ้านดง {village}")
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    page = client.get("/orgs?q=ดง").get_data(as_text=True)  # two characters: counted up to the cap
+    assert "พบมากกว่า 2 องค์กร" in page and "กลุ่มทอผ้าบ้านดง 3" in page
+    assert "More than 2 organizations" in client.get("/orgs?q=ดง&lang=en").get_data(as_text=True)
+
+
 def test_english_switch_is_remembered(client, store):
     register(store)
     page = client.get("/orgs?lang=en").get_data(as_text=True)
