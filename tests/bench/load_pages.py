@@ -111,7 +111,8 @@ def _locust(system, env: dict, work: Path, pace: str, think: str) -> dict:
         raise RuntimeError(f"locust did not report:\n{locust.stderr[-4000:]}")
     with open(path, newline="", encoding="utf-8") as f:
         stats = {row["Name"]: row for row in csv.DictReader(f)}
-    return {"think": think, "stats": stats, "csv": str(path), "signed_in_s": float(signed_in.read_text())}
+    took, refused = signed_in.read_text().split()
+    return {"think": think, "stats": stats, "csv": str(path), "signed_in_s": float(took), "refused": int(refused)}
 
 
 def report(figures: dict) -> str:
@@ -124,7 +125,8 @@ def report(figures: dict) -> str:
         total = run["stats"].get("Aggregated", {})
         lines += [f"  {pace}: {low}-{high} s between one user's requests, "
                   f"{float(total.get('Requests/s', 0)):.1f} requests/s served "
-                  f"(all signed in {run['signed_in_s']:.0f} s after the first arrived; figures from then on)",
+                  f"(all signed in {run['signed_in_s']:.0f} s after the first arrived, {run['refused']} refused; "
+                  f"figures from then on)",
                   f"    {'':34} {'requests':>9} {'failed':>7} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>7}"]
         for name, row in sorted(stats.items(), key=lambda item: (item[0].startswith("baseline"), item[0])):
             lines.append(f"    {name:34} {int(row['Request Count']):>9,} {int(row['Failure Count']):>7,} "

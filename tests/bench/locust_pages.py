@@ -7,7 +7,8 @@ the pages), SANPHALANG_BENCH_TOKEN (Bearer token for the API), SANPHALANG_BENCH_
 organization ids, one a line), SANPHALANG_BENCH_TERMS (search terms, one a line),
 SANPHALANG_BENCH_THINK ("MIN,MAX" seconds between one user's requests), SANPHALANG_BENCH_WINDOW
 (seconds of reading measured once every user has signed in; the run then ends) and
-SANPHALANG_BENCH_SIGNED_IN (a file that receives how many seconds the sign-ins took)."""
+SANPHALANG_BENCH_SIGNED_IN (a file that receives how many seconds the sign-ins took and how many
+were refused: the reset of the figures would otherwise hide them)."""
 from __future__ import annotations
 
 import os
@@ -30,7 +31,7 @@ TERMS = _lines("SANPHALANG_BENCH_TERMS") or ["กลุ่ม"]
 CSRF = re.compile(r'name="csrf_token"\s+value="([^"]*)"')
 THINK = tuple(float(s) for s in os.environ.get("SANPHALANG_BENCH_THINK", "3,10").split(","))
 WINDOW = float(os.environ.get("SANPHALANG_BENCH_WINDOW", "0"))
-_run = {"started": time.monotonic(), "signed_in": 0}
+_run = {"started": time.monotonic(), "signed_in": 0, "refused": 0}
 
 
 @events.test_start.add_listener
@@ -48,7 +49,7 @@ def _signed_in(environment) -> None:
     environment.stats.reset_all()
     took = time.monotonic() - _run["started"]
     if os.environ.get("SANPHALANG_BENCH_SIGNED_IN"):
-        Path(os.environ["SANPHALANG_BENCH_SIGNED_IN"]).write_text(f"{took:.1f}")
+        Path(os.environ["SANPHALANG_BENCH_SIGNED_IN"]).write_text(f"{took:.1f} {_run['refused']}")
     gevent.spawn_later(WINDOW, environment.runner.quit)
 
 
@@ -68,6 +69,7 @@ class Reader(HttpUser):
                     "password": os.environ["SANPHALANG_BENCH_PASSWORD"]}) as response:
                 if response.url.endswith("/sign-in"):
                     response.failure("still on the sign-in page")
+                    _run["refused"] += 1
         _signed_in(self.environment)
 
     def page(self, url: str, name: str, **params) -> None:
