@@ -197,6 +197,11 @@ class _Search:
     def match(self, alias: str = "o") -> str:
         return f"({self.like(alias + '.name')} OR {self.like(alias + '.name_en')})"
 
+    def plan(self, **settings: str) -> None:
+        """PostgreSQL planner settings for this query's transaction only, in one round trip."""
+        calls = ", ".join(f"set_config('{name}', :{name}, true)" for name in settings)
+        self.conn.execute(text(f"SELECT {calls}"), settings)
+
     def scalar(self, sql: str):
         return self.conn.execute(text(sql), self.params).scalar()
 
@@ -231,7 +236,7 @@ class _Search:
         PostgreSQL is kept off the name index within a place: expecting the place's matches to
         turn up early, it would walk the name order checking each row for the place."""
         if located and self.postgres:
-            self.conn.execute(text("SET LOCAL enable_indexscan = off"))
+            self.plan(enable_indexscan="off")
         return self.capped(lambda *more: f"SELECT o.id, o.name FROM organizations o{self.where('o', self.match(), *more)}")
 
     def capped(self, matches):
@@ -297,9 +302,7 @@ class _Search:
         # The register's pages are in memory: at the default random_page_cost of 4 the
         # planner prices the name index's range too high to intersect it with the trigrams
         # and reads every match's row instead.
-        self.conn.execute(text("SELECT set_config('enable_seqscan', 'off', true), "
-                               "set_config('enable_indexscan', 'off', true), "
-                               "set_config('random_page_cost', '1.1', true)"))
+        self.plan(enable_seqscan="off", enable_indexscan="off", random_page_cost="1.1")
         return self.capped(self.pg_matches)
 
     def pg_matches(self, *more: str) -> str:
