@@ -1,5 +1,9 @@
 # make run   : set everything up and start Sanphalang (Ctrl-C stops it)
-# make test  : set everything up and run the whole test suite
+# make test  : set everything up and run the whole test suite: every tier below
+#   make test-unit       no I/O: rules, envelope, schemas, files in memory, deploy files
+#   make test-component  one database at a time (SQLite and PostgreSQL), services in-process
+#   make test-system     services as processes over RabbitMQ, through the gateway
+#   make test-e2e        the pages in headless Chromium
 # make bench : the benchmarks of DESIGN §7, each beside its baseline
 SHELL := /bin/bash
 PY ?= $(shell command -v python3.11 || command -v python3)
@@ -7,7 +11,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | md5sum | cut -c1-8)
 
-.PHONY: setup services browser run test test-faults bench clean
+.PHONY: setup services browser run test test-unit test-component test-system test-e2e test-faults bench clean
 
 $(STAMP):
 	$(PY) -m venv $(VENV)
@@ -29,6 +33,18 @@ run: setup
 
 test: setup browser
 	$(BIN)/pytest
+
+test-unit: setup
+	$(BIN)/pytest tests/unit
+
+test-component: setup
+	$(BIN)/pytest tests/component
+
+test-system: setup
+	$(BIN)/pytest tests/system
+
+test-e2e: setup browser
+	$(BIN)/pytest tests/e2e
 
 test-faults: setup
 	$(BIN)/pytest -m faults tests/faults -v

@@ -7,7 +7,8 @@ import uuid
 from flask import Flask, g, jsonify, request
 from flask_smorest import Api
 
-from sanphalang.config import RUNNING_SERVICES, settings
+from services.registry import BUILT_SERVICES
+from services.settings import settings
 
 from . import errors
 from .rpc import RpcPool
@@ -68,9 +69,7 @@ def create_app(pool: RpcPool | None = None) -> Flask:
 
 def _health(pool: RpcPool):
     report, ok = {"gateway": {"ok": True}}, True
-    for service in RUNNING_SERVICES:
-        if service == "gateway":
-            continue
+    for service in BUILT_SERVICES:
         try:
             with pool.cluster() as rpc:
                 answer = getattr(rpc, service).health()

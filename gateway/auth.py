@@ -15,7 +15,7 @@ from flask_login import LoginManager, UserMixin, login_user, logout_user
 from flask_login import current_user as _session_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from sanphalang.config import env, settings
+from services.settings import env, settings
 from services.chassis.database import make_engine
 
 from . import errors

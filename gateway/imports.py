@@ -15,16 +15,19 @@ from eventlet import tpool
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, Text, select
 from sqlalchemy.engine import Engine
 
-from sanphalang.config import settings
-from sanphalang.spreadsheets import CHECKING, IMPORTING, ImportReport, error_problem, import_digest, import_rows
 from services.chassis.database import make_engine, one_at_a_time
+from services.chassis.errors import FILE
+from services.chassis.registers.pipeline import CHECKING, IMPORTING, FileImport, ImportReport, import_digest
+from services.contracts.orgs.sheet import SHEET
+from services.edge.errors import error_problem
+from services.settings import settings
 
 from . import permissions
-from services.orgs.spreadsheet import FILE, read_rows
 
 log = logging.getLogger(__name__)
 
 QUEUED, DONE, FAILED = "queued", "done", "failed"
+ORG_FILES = FileImport(SHEET)  # the jobs import the organization register's files
 RUNNING = (QUEUED, CHECKING, IMPORTING)
 STALE_AFTER = timedelta(minutes=10)  # a running job not heard from this long died with its process
 
@@ -150,7 +153,7 @@ def run(store: JobStore, pool, job_id: str, content: bytes, filename: str, optio
     try:
         store.update(job_id, status=CHECKING)
         # openpyxl is CPU-bound: parse in a native thread so this process keeps serving
-        read = tpool.execute(read_rows, filename, content, options.get("sheet"))
+        read = tpool.execute(SHEET.read_rows, filename, content, options.get("sheet"))
         store.update(job_id, total=len(read.rows))
 
         def progress(phase: str, done: int, total: int) -> None:
@@ -159,8 +162,9 @@ def run(store: JobStore, pool, job_id: str, content: bytes, filename: str, optio
         with pool.cluster() as rpc:
             digest = import_digest(content, read.sheet or options.get("sheet"), options["accept_valid"],
                                    rpc.orgs.head()["seq"])
-            report = import_rows(rpc.orgs, read, actor, digest, dry_run=options["dry_run"],
-                                 accept_valid=options["accept_valid"], progress=progress, may_write=_may_write(actor))
+            report = ORG_FILES.import_rows(rpc.orgs, read, actor, digest, dry_run=options["dry_run"],
+                                           accept_valid=options["accept_valid"], progress=progress,
+                                           may_write=_may_write(actor))
         store.update(job_id, status=_final_status(report, options), result=_result(report))
     except Exception as error:  # the job must end in a state, whatever happened
         log.exception("import job %s failed", job_id)

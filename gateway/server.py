@@ -7,7 +7,7 @@ import signal
 import eventlet
 import eventlet.wsgi
 
-from sanphalang.config import settings
+from services.settings import settings
 
 from .app import create_app
 

@@ -8,7 +8,11 @@ from pathlib import Path
 
 import click
 
+from services.registry import BUILT_SOURCES, contract
+
 from .config import RUNNING_SERVICES, SERVICES, settings
+
+SHEET_REGISTERS = BUILT_SOURCES  # every register imports and exports spreadsheets
 
 
 def _green() -> None:
@@ -55,18 +59,9 @@ def serve(service: str) -> None:
         serve_gateway()
         return
     from services.edge.runner import run
+    from services.registry import service_class
 
-    run(_service_class(service))
-
-
-def _service_class(service: str):
-    if service == "orgs":
-        from services.orgs.service import OrgsService
-
-        return OrgsService
-    from services.reporting.service import ReportingService
-
-    return ReportingService
+    run(service_class(service))
 
 
 @main.command()
@@ -138,43 +133,38 @@ def demo(count: int, seed: int) -> None:
         register_command(rpc.orgs, count, seed)
 
 
-@main.group(name="import")
-def import_() -> None:
-    """Import a spreadsheet (.xlsx or .csv) into a register."""
-
-
-@import_.command(name="orgs")
+@main.command(name="import")
+@click.argument("register", type=click.Choice(SHEET_REGISTERS))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check and count; write nothing.")
 @click.option("--accept-valid-rows", is_flag=True, help="Import the valid rows even if some are rejected.")
 @click.option("--sheet", help="The workbook sheet to read (default: the template's, else the first).")
-def import_orgs(file: Path, dry_run: bool, accept_valid_rows: bool, sheet: str | None) -> None:
-    """Register or update organizations from FILE; all rows or none unless --accept-valid-rows."""
+def import_(register: str, file: Path, dry_run: bool, accept_valid_rows: bool, sheet: str | None) -> None:
+    """Register or update REGISTER's records from FILE (.xlsx or .csv); all rows or none
+    unless --accept-valid-rows."""
     from .spreadsheets import import_command
 
     with _rpc() as rpc:
-        ok = import_command(rpc.orgs, file, dry_run=dry_run, accept_valid=accept_valid_rows, sheet=sheet)
+        ok = import_command(contract(register, "sheet").SHEET, getattr(rpc, register), file, dry_run=dry_run,
+                            accept_valid=accept_valid_rows, sheet_name=sheet)
     sys.exit(0 if ok else 1)
 
 
-@main.group(name="export")
-def export() -> None:
-    """Export a register to a spreadsheet."""
-
-
-@export.command(name="orgs")
+@main.command(name="export")
+@click.argument("register", type=click.Choice(SHEET_REGISTERS))
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.option("--center", help="Coordination center code, e.g. P50.")
 @click.option("--province", help="Province code.")
-@click.option("--type", "type_", help="Organization type code.")
+@click.option("--type", "type_", help="Type code (organizations).")
 @click.option("--q", help="Part of the name.")
-def export_orgs(file: Path, center: str | None, province: str | None, type_: str | None, q: str | None) -> None:
-    """Write the organizations the filters select to FILE (.xlsx or .csv)."""
+def export(register: str, file: Path, center: str | None, province: str | None, type_: str | None,
+           q: str | None) -> None:
+    """Write REGISTER's records the filters select to FILE (.xlsx or .csv)."""
     from .spreadsheets import export_command
 
     filters = {k: v for k, v in {"center": center, "province": province, "type": type_, "q": q}.items() if v}
     with _rpc() as rpc:
-        export_command(rpc.orgs, file, filters)
+        export_command(contract(register, "sheet").SHEET, getattr(rpc, register), file, filters)
 
 
 # -- accounts -----------------------------------------------------------------------------

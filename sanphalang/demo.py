@@ -7,7 +7,7 @@ import random
 from functools import cache
 
 from services import reference
-from services.orgs.vocabulary import ORG_TYPES, SOURCES, WORK_AREAS
+from services.contracts.orgs.vocabulary import ORG_TYPES, DATA_SOURCES, WORK_AREAS
 
 PREFIXES = {
     "savings_group": "กลุ่มออมทรัพย์เพื่อการผลิต", "community_enterprise": "วิสาหกิจชุมชน",
@@ -32,7 +32,7 @@ TYPE_AREAS = {
     "environment_group": ("environment",), "cooperative": ("economy", "agriculture"), "other": ("other",),
 }
 SOURCE_WEIGHTS = {"survey": 50, "ldidb": 25, "agency": 10, "forum": 10, "self_registered": 4, "other": 1}
-assert set(SOURCE_WEIGHTS) == set(SOURCES) and set(TYPE_AREAS) == set(ORG_TYPES)
+assert set(SOURCE_WEIGHTS) == set(DATA_SOURCES) and set(TYPE_AREAS) == set(ORG_TYPES)
 assert {a for areas in TYPE_AREAS.values() for a in areas} <= set(WORK_AREAS)
 STREETS = ("ถนนสายหลัก", "ซอยวัด", "ถนนเลียบคลอง", "ซอยโรงเรียน", "ถนนประชาร่วมใจ")
 

@@ -1,360 +1,19 @@
-"""Importing and exporting the organization register's spreadsheets through the running
-system: the logic behind `sanphalang import orgs` / `export orgs`, shared with the gateway's
-import jobs. `orgs` is anything with the orgs service's RPC methods (a nameko proxy)."""
+"""`sanphalang import <register> FILE` and `export <register> FILE`: the kit's import pipeline
+and exports (services.chassis.registers.pipeline), with progress bars and Thai and English
+lines for a person at a terminal."""
 from __future__ import annotations
 
-import hashlib
-import uuid
-from dataclasses import dataclass, field
-from typing import Callable, Iterator
+import getpass
 
-from nameko.exceptions import RpcTimeout, UnknownService
+import click
 
-from services.chassis.errors import CommandError, CommandRejected
+from services.chassis.errors import CommandError
 from services.chassis.messages import message
-from services.orgs.spreadsheet import EXPORT_COLUMNS, FILE, ReadResult, read_rows
-
-CHUNK = 2000  # rows a check or dry-run call carries: small, so reading and checking overlap
-WRITE_CHUNK = 5000  # rows a writing call carries (the service's BATCH_MAX): fewer transactions
-EXPORT_PAGE = 500
-CHECKING, IMPORTING = "checking", "importing"
-_HEADERS = {c.field: c.th for c in EXPORT_COLUMNS}
-
-Progress = Callable[[str, int, int], None]  # (phase, rows done, rows in all)
-
-
-@dataclass
-class ImportReport:
-    total: int = 0
-    dry_run: bool = False
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    written: bool = False  # whether anything was sent to be written (a dry run never is)
-    problems: list[dict] = field(default_factory=list)  # {field, row, code, params, column}
-
-    @property
-    def rejected(self) -> int:
-        """Rows rejected (a file-level problem rejects them all)."""
-        if any(p["field"] == FILE for p in self.problems):
-            return self.total
-        return len({p["row"] for p in self.problems})
-
-    def counts(self) -> dict:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "rejected": self.rejected}
-
-    def add(self, result: dict) -> None:
-        for name in ("created", "updated", "unchanged"):
-            setattr(self, name, getattr(self, name) + result.get(name, 0))
-
-
-def import_digest(content: bytes, sheet: str | None, accept_valid: bool, head_seq: int) -> str:
-    """What each chunk's idempotency key derives from: the file, the options, and the register's
-    head when the import started. A retried chunk of one run is recorded once; the same file
-    imported again later (after edits in between) is applied again, not answered from the
-    record of the first time. Re-running a crashed import is safe either way: rows already
-    imported are found on their natural key and left unchanged."""
-    hasher = hashlib.sha256(content)
-    hasher.update(f"\x00{sheet or ''}\x00{int(accept_valid)}\x00{head_seq}".encode())
-    return hasher.hexdigest()[:32]
-
-
-@dataclass
-class Checked:
-    """What the service found checking a file: every problem of its rows, located in the
-    sheet, and the stage under which it holds the good rows for the write."""
-
-    problems: list[dict]
-    stage: str
-
-
-def new_stage() -> str:
-    return uuid.uuid4().hex
-
-
-def read_checked(orgs, filename: str, content: bytes, sheet: str | None = None,
-                 chunk: int = CHUNK) -> tuple[ReadResult, Checked]:
-    """Read a file and have the service check its rows while it is read: each chunk goes to
-    `check_rows` (spread over the lanes) as soon as it is read, and the next is read while the
-    service checks. Returns what was read and what the check found, for
-    `import_rows(..., checked=...)`."""
-    from eventlet import sleep
-
-    orgs, answers, stage = _as_lanes(orgs), [], new_stage()
-    lanes = _Lanes(orgs)
-
-    def on_rows(first: int, rows: list) -> None:
-        payloads = [payload for _, payload in rows]
-        answers.append(lanes.spawn(lambda lane: lane.check_rows(payloads, first, stage)["rejected"]))
-        sleep(0)  # let the call go out before the next chunk is read
-
-    read = read_rows(filename, content, sheet, on_rows=on_rows, chunk=chunk)
-    problems = [p for answer in answers for p in answer.wait()]
-    if read.problems:  # a file-level problem: nothing of it will be written
-        orgs[0].discard_stage(stage)
-    return read, Checked(_by_row(_located(p, read) for p in problems), stage)
-
-
-def import_rows(orgs, read: ReadResult, actor: dict, digest: str, *, dry_run: bool = False,
-                accept_valid: bool = False, progress: Progress | None = None, chunk: int | None = None,
-                may_write: Callable[[str], bool] | None = None, checked: Checked | None = None) -> ImportReport:
-    """Check every chunk first (`check_rows`), then write only if the whole file passed (or
-    `accept_valid`): all or nothing across chunks. The check stages the good rows in the
-    service, and the writes take them from there (`import_staged`), so no row is validated
-    or sent twice. With `may_write` (center code -> bool), a row of a center the importer may
-    not write is a rejected row like any other. `checked`: what `read_checked` found while
-    reading; the check is then not asked again (unless `may_write` set rows aside, which
-    moves the rest). `chunk`: rows a call carries (default: CHUNK to check, WRITE_CHUNK to
-    write)."""
-    report = ImportReport(total=len(read.rows), dry_run=dry_run)
-    if read.problems:
-        report.problems = [_located(p, read) for p in read.problems]
-        return report
-    if may_write is not None:
-        read, report.problems = _own_rows(read, may_write)
-    progress = progress or (lambda *_: None)
-    pieces = _pieces(read, chunk or CHUNK)
-    lanes = _as_lanes(orgs)
-    if dry_run:
-        return _dry_run(lanes, pieces, read, actor, digest, accept_valid, progress, report)
-    # Every chunk is checked by the service (spread over its replicas, one lane each) before
-    # any is written, so a file with a bad row writes nothing unless accept_valid; the caller's
-    # process (the gateway, for the web) spends no CPU on validation.
-    if checked is not None and may_write is None:
-        report.problems, stage = list(checked.problems), checked.stage
-        progress(CHECKING, report.total, report.total)
-    else:
-        if checked is not None:  # checked before rows were set aside: those rows are moved
-            lanes[0].discard_stage(checked.stage)
-        stage = new_stage()
-        _check(lanes, pieces, read, report, progress, stage)
-    if report.problems and not accept_valid:
-        lanes[0].discard_stage(stage)
-        return report
-    _write_staged(lanes, read, stage, actor, digest, report, progress, chunk or WRITE_CHUNK)
-    return report
-
-
-def _write_staged(lanes, read, stage, actor, digest, report, progress, chunk) -> None:
-    """Write the staged rows, `chunk` positions a call, each under a key of its own."""
-    position = {number: n for n, (number, _) in enumerate(read.rows, start=1)}
-    rejected = {position[p["row"]] for p in report.problems if p["field"] != FILE and p["row"] in position}
-    done = 0
-
-    def imported(plan, payloads):
-        nonlocal done
-        report.add(plan)
-        report.problems.extend(_located(p, read) for p in plan["rejected"])
-        report.written = report.written or bool(plan["created"] or plan["updated"])
-        done += len(payloads)
-        progress(IMPORTING, done, report.total)
-
-    pieces = _pieces(read, chunk)
-    writes = []
-    for n, first, payloads in pieces:
-        last = first + len(payloads) - 1
-        expected = len(payloads) - sum(1 for row in range(first, last + 1) if row in rejected)
-        writes.append((lambda lane, n=n, first=first, last=last, expected=expected: _call_staged(
-            lane, stage, first, last, expected, actor, f"import-{digest}-{n}"), payloads))
-    # chunks that share an organization must land one after the other, or both would create it
-    _in_lanes(lanes if lanes[0].stage_keys_apart(stage, chunk) else lanes[:1], writes, imported)
-
-
-def _pieces(read: ReadResult, chunk: int) -> list[tuple[int, int, list]]:
-    """(chunk number, position of its first row from 1, payloads) of every `chunk` rows."""
-    return [(n, start + 1, [payload for _, payload in read.rows[start:start + chunk]])
-            for n, start in enumerate(range(0, len(read.rows), chunk))]
-
-
-def _check(lanes: list, pieces: list, read: ReadResult, report: ImportReport, progress: Progress, stage: str) -> None:
-    done = 0
-
-    def checked(result, payloads):
-        nonlocal done
-        report.problems.extend(_located(p, read) for p in result["rejected"])
-        done += len(payloads)
-        progress(CHECKING, done, report.total)
-
-    _in_lanes(lanes, [
-        (lambda lane, first=first, payloads=payloads: lane.check_rows(payloads, first, stage), payloads)
-        for _, first, payloads in pieces
-    ], checked)
-    report.problems = _by_row(report.problems)
-
-
-def _own_rows(read: ReadResult, may_write: Callable[[str], bool]) -> tuple[ReadResult, list[dict]]:
-    """The rows the importer may write, and a located problem for each row of another center
-    (rows whose location does not check out stay: the service names their fields)."""
-    from dataclasses import replace
-
-    from services import reference
-
-    kept, problems = [], []
-    for number, payload in read.rows:
-        codes = [str(payload.get(k) or "") or None for k in ("province", "district", "subdistrict")]
-        center = None if not codes[0] or reference.check_location(*codes) else reference.center_for(*codes[:2]).code
-        if center is None or may_write(center):
-            kept.append((number, payload))
-        else:
-            problems.append({"field": "province", "row": number, "code": "other_center", "params": {"center": center},
-                             "column": read.headers.get("province") or _HEADERS.get("province", "province")})
-    return replace(read, rows=kept), problems
-
-
-def _dry_run(lanes, pieces, read, actor, digest, accept_valid, progress, report) -> ImportReport:
-    """What an import would do, asked of the service chunk by chunk; nothing is written."""
-    done = 0
-
-    def checked(plan, payloads):
-        nonlocal done
-        report.problems.extend(_located(p, read) for p in plan["rejected"])
-        report.add(plan)
-        done += len(payloads)
-        progress(CHECKING, done, report.total)
-
-    _in_lanes(lanes, [
-        (lambda lane, n=n, first=first, payloads=payloads: _call(
-            lane, payloads, actor, f"import-{digest}-{n}", first, True, accept_valid), payloads)
-        for n, first, payloads in pieces
-    ], checked)
-    report.problems = _by_row(report.problems)
-    return report
-
-
-def _as_lanes(orgs) -> list:
-    """The orgs proxies to spread calls over: one, or a list (one per replica)."""
-    return list(orgs) if isinstance(orgs, (list, tuple)) else [orgs]
-
-
-class _Lanes:
-    """Calls spread over proxies with one caller per proxy at a time (a nameko proxy serves one
-    caller at a time): `spawn(call)` runs `call(lane)` on the next free one, in a green thread;
-    it waits while every lane is busy."""
-
-    def __init__(self, lanes: list):
-        from eventlet.greenpool import GreenPool
-        from eventlet.queue import LightQueue
-
-        self._free, self._pool = LightQueue(), GreenPool(len(lanes))
-        for lane in lanes:
-            self._free.put(lane)
-
-    def spawn(self, call):
-        return self._pool.spawn(self._on_free_lane, call)
-
-    def _on_free_lane(self, call):
-        lane = self._free.get()
-        try:
-            return call(lane)
-        finally:
-            self._free.put(lane)
-
-
-def _in_lanes(lanes: list, calls: list, each) -> list:
-    """Run `calls` [(call(lane), payloads)] over the lanes; `each(result, payloads)` as each
-    finishes; results in order."""
-    if len(lanes) == 1 or len(calls) < 2:
-        return [_then(call(lanes[0]), payloads, each) for call, payloads in calls]
-    spread = _Lanes(lanes)
-    running = [spread.spawn(lambda lane, call=call, payloads=payloads: _then(call(lane), payloads, each))
-               for call, payloads in calls]
-    return [thread.wait() for thread in running]
-
-
-def _by_row(problems) -> list[dict]:
-    """Problems in row order, file-level ones (no row) last."""
-    return sorted(problems, key=lambda p: (p["row"] is None, p["row"] or 0))
-
-
-def _then(result: dict, payloads: list, each) -> dict:
-    each(result, payloads)
-    return result
-
-
-def _call(orgs, payloads, actor, key, first, dry_run, accept_valid) -> dict:
-    try:
-        return orgs.import_rows(payloads, _requesting(actor, key), key, first, dry_run, accept_valid)
-    except CommandRejected as error:  # bad rows without accept_valid: the check reports them all
-        return _nothing_written(error.problems)
-
-
-def _call_staged(orgs, stage, first, last, expected, actor, key) -> dict:
-    if expected == 0:  # every row of the range was rejected: nothing was staged
-        return _nothing_written([])
-    try:
-        return orgs.import_staged(stage, first, last, expected, _requesting(actor, key), key)
-    except CommandRejected as error:  # the stage is gone: the whole import must be run again
-        return _nothing_written(error.problems)
-
-
-def _requesting(actor: dict, key: str) -> dict:
-    """The actor of a chunk's call: its request is the chunk's key unless the caller has one."""
-    return {**actor, "request": actor.get("request") or key}
-
-
-def _nothing_written(rejected: list) -> dict:
-    return {"created": 0, "updated": 0, "unchanged": 0, "rejected": rejected}
-
-
-def _located(problem: dict, read: ReadResult) -> dict:
-    """A problem with the spreadsheet's own row number and the column's header as written."""
-    row = problem.get("row")
-    if problem["field"] != FILE and isinstance(row, int) and 1 <= row <= len(read.rows):
-        row = read.rows[row - 1][0]
-    name = problem["field"].split(".")[0]
-    column = read.headers.get(name) or _HEADERS.get(name) or ("" if name in (FILE, "_schema") else name)
-    return {**problem, "row": row, "column": column, "params": problem.get("params") or {}}
-
-
-UNAVAILABLE = (RpcTimeout, UnknownService, OSError, ConnectionError)  # no broker or service answered
-
-
-def error_problem(error: Exception) -> dict:
-    """A problem for an import that ended in an error: a caller error (a conflict with an edit
-    made meanwhile, say) by its own code, a broker or service that did not answer as
-    `unavailable`, anything else as `internal_error`."""
-    if isinstance(error, CommandError):
-        code = error.code
-        params = {k: v for k, v in vars(error).items() if isinstance(v, (str, int))}
-    else:
-        code = "unavailable" if isinstance(error, UNAVAILABLE) else "internal_error"
-        params = {}
-    return {"field": FILE, "row": None, "code": code, "params": params, "column": ""}
-
-
-def describe(problem: dict) -> dict:
-    """A located problem with its Thai and English message."""
-    return {**problem, "message": message(problem["code"], **problem["params"])}
-
-
-def problem_line(problem: dict) -> str:
-    """row N, column X: Thai message / English message"""
-    text = message(problem["code"], **problem["params"])
-    if problem["field"] == FILE:  # the message names the column itself
-        where = message("problem_row", row=problem["row"])["en"] + ": " if problem.get("row") else ""
-    else:
-        where = message("problem_at", row=problem["row"], column=problem["column"])["en"] + ": "
-    return f"{where}{text['th']} / {text['en']}"
-
-
-# -- export ------------------------------------------------------------------------------------
-
-
-def org_records(list_page: Callable[[dict, int, int], dict], filters: dict,
-                per_page: int = EXPORT_PAGE) -> Iterator[dict]:
-    """Every organization the filters select, page by page (`list_page` is orgs.list)."""
-    page = 1
-    while True:
-        items = list_page(filters, page, per_page)["items"]
-        yield from items
-        if len(items) < per_page:
-            return
-        page += 1
-
-
-
-# -- the command line --------------------------------------------------------------------------
+from services.chassis.registers.pipeline import (
+    CHECKING, IMPORTING, FileImport, import_digest, problem_line, records,
+)
+from services.chassis.registers.sheets import Sheet
+from services.edge.errors import UNAVAILABLE, error_problem
 
 
 def both(code: str, **params) -> str:
@@ -365,8 +24,6 @@ def both(code: str, **params) -> str:
 def cli_actor() -> dict:
     """The CLI acts as an administrator named after the operating-system user; each call's
     `request` is its idempotency key."""
-    import getpass
-
     return {"user": "cli:" + getpass.getuser(), "role": "admin", "center": None, "request": None}
 
 
@@ -377,8 +34,6 @@ class ProgressBars:
         self.phase, self.bar, self.shown = None, None, 0
 
     def __call__(self, phase: str, done: int, total: int) -> None:
-        import click
-
         if phase != self.phase:
             self.close()
             label = both({CHECKING: "import_checking", IMPORTING: "import_importing"}[phase])
@@ -394,22 +49,19 @@ class ProgressBars:
             self.bar = None
 
 
-def import_command(orgs, path, *, dry_run: bool, accept_valid: bool, sheet: str | None) -> bool:
-    """`sanphalang import orgs FILE`: prints the counts and every problem; False if any row
-    (or the file) was rejected."""
-    import click
-
-    content = path.read_bytes()
-    bars = ProgressBars()
+def import_command(sheet: Sheet, service, path, *, dry_run: bool, accept_valid: bool, sheet_name: str | None) -> bool:
+    """Import FILE into the register `service` serves: prints the counts and every problem;
+    False if any row (or the file) was rejected."""
+    content, files, bars = path.read_bytes(), FileImport(sheet), ProgressBars()
     try:
-        head = orgs.head()["seq"]
+        head = service.head()["seq"]
         if dry_run:
-            read, checked = read_rows(path.name, content, sheet), None
+            read, checked = sheet.read_rows(path.name, content, sheet_name), None
         else:
-            read, checked = read_checked(orgs, path.name, content, sheet)
-        digest = import_digest(content, read.sheet or sheet, accept_valid, head)
-        report = import_rows(orgs, read, cli_actor(), digest, dry_run=dry_run, accept_valid=accept_valid,
-                             progress=bars, checked=checked)
+            read, checked = files.read_checked(service, path.name, content, sheet_name)
+        digest = import_digest(content, read.sheet or sheet_name, accept_valid, head)
+        report = files.import_rows(service, read, cli_actor(), digest, dry_run=dry_run, accept_valid=accept_valid,
+                                   progress=bars, checked=checked)
     except (CommandError, *UNAVAILABLE) as error:
         # a record edited meanwhile, the service gone: say so (an import may be run again)
         bars.close()
@@ -427,12 +79,8 @@ def import_command(orgs, path, *, dry_run: bool, accept_valid: bool, sheet: str 
     return not report.problems
 
 
-def export_command(orgs, path, filters: dict) -> int:
-    """`sanphalang export orgs FILE.xlsx|FILE.csv`: every organization the filters select."""
-    import click
-
-    from services.orgs.spreadsheet import iter_csv, write_xlsx
-
+def export_command(sheet: Sheet, service, path, filters: dict) -> int:
+    """Write every record the filters select to FILE.xlsx or FILE.csv."""
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise click.UsageError(both("export_format"))
@@ -440,15 +88,15 @@ def export_command(orgs, path, filters: dict) -> int:
 
     def counted():
         nonlocal count
-        for record in org_records(orgs.list, filters):
+        for record in records(service.list, filters):
             count += 1
             yield record
 
     if suffix == ".csv":
         with open(path, "wb") as out:
-            for piece in iter_csv(counted()):
+            for piece in sheet.iter_csv(counted()):
                 out.write(piece)
     else:
-        path.write_bytes(write_xlsx(counted()))
+        path.write_bytes(sheet.write_xlsx(counted()))
     click.echo(both("export_done", count=count, path=path))
     return count

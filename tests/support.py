@@ -2,6 +2,7 @@
 loopback, and a whole Sanphalang system started as real processes."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import psycopg
 import requests
+
+from services.registry import BUILT_SERVICES, PROCESSES
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
@@ -70,9 +73,9 @@ PASSWORD = "correct horse battery staple"
 
 
 class System:
-    """orgs, reporting and the gateway as real processes over a real broker and databases."""
+    """Every built service and the gateway as real processes over a real broker and databases."""
 
-    SERVICES = ("orgs", "reporting", "gateway")
+    SERVICES = PROCESSES
 
     def __init__(self, workdir: Path, amqp_uri: str, database_urls: dict[str, str], **extra_env):
         self.vhost = amqp_uri.rsplit("/", 1)[1] or "/"
@@ -91,7 +94,7 @@ class System:
             **extra_env,
         }
         self.database_urls = {s: self.env.get(f"{s.upper()}_DATABASE_URL") or
-                              f"sqlite:///{workdir / 'var' / (s + '.sqlite')}" for s in ("orgs", "reporting")}
+                              f"sqlite:///{workdir / 'var' / (s + '.sqlite')}" for s in BUILT_SERVICES}
         self.processes: dict[str, subprocess.Popen] = {}
 
     def start(self, service: str, name: str | None = None, **env) -> None:
@@ -195,5 +198,5 @@ def _databases(backend: str):
     if backend == "sqlite":
         yield {}
         return
-    with pg_database("sp_orgs") as orgs, pg_database("sp_reporting") as reporting, pg_database("sp_gateway") as gateway:
-        yield {"orgs": orgs, "reporting": reporting, "gateway": gateway}
+    with contextlib.ExitStack() as databases:
+        yield {name: databases.enter_context(pg_database(f"sp_{name}")) for name in PROCESSES}

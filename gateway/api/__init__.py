@@ -21,19 +21,10 @@ def require(action: str, center: str | None = None) -> None:
     permissions.require(current_user(), action, center)
 
 
-def center_of(location: dict) -> str | None:
-    """The center a location belongs to, or None when its codes do not check out (the service
-    then names the field)."""
-    codes = [str(location.get(k) or "") or None for k in ("province", "district", "subdistrict")]
-    if not codes[0] or reference.check_location(*codes):
-        return None
-    return reference.center_for(*codes[:2]).code
-
-
 def require_write(action: str, location: dict) -> None:
     """A write to the records of the center `location` gives; a location that does not check
     out is let through for the service to reject, so it can say which field is wrong."""
-    center = center_of(location)
+    center = reference.center_of(location)
     if center is None:
         permissions.require_somewhere(current_user(), action)
     else:

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from services.chassis.validation import Text, max_length
-from services.reporting.indicators import SCOPES
+from services.contracts.reporting import SCOPES
 
 from . import rpc
 

@@ -9,19 +9,18 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from services.chassis.validation import Text, between, max_length
-from services.orgs.handlers import BATCH_MAX
-from services.orgs.readmodel import FILTERS
-from services.orgs.search import COUNT_CAP
-from services.orgs.vocabulary import ORG_TYPES, STATUSES, STRENGTH_LEVELS
-from services.orgs.schemas import (
+from services.contracts.orgs.limits import BATCH_MAX, COUNT_CAP, FILTERS
+from services.contracts.orgs.vocabulary import ORG_TYPES, STATUSES, STRENGTH_LEVELS
+from services.contracts.orgs.schemas import (
     Merge, Organization, OrgChanges, OrgRegistration, OrgRelocation, Reason, StrengthAssessment, Verification,
 )
 
 from gateway import permissions as can
+from services import reference
 from gateway.auth import current_user
 from services.chassis.errors import CommandRejected
 
-from . import actor, center_of, require, require_write, rpc
+from . import actor, require, require_write, rpc
 from .etags import expected_version, with_etag
 
 blp = Blueprint("orgs", __name__, description="องค์กรชุมชน — community organizations")
@@ -193,7 +192,7 @@ def _require_own_rows(items: list, first_row: int) -> None:
     problems = [
         {"field": "province", "row": row, "code": "other_center", "params": {"center": center}}
         for row, item in enumerate(items, start=first_row)
-        if isinstance(item, dict) and (center := center_of(item)) and not can.allowed(user, can.CREATE_ORG, center)
+        if isinstance(item, dict) and (center := reference.center_of(item)) and not can.allowed(user, can.CREATE_ORG, center)
     ]
     if problems:
         raise CommandRejected(problems)
@@ -239,7 +238,7 @@ _command("relocate", OrgRelocation, "Move an organization to a new location (its
 _command("assess", StrengthAssessment, "Record a strength assessment (level, criteria, date)",
          lambda orgs, i, b, v: orgs.assess(i, _jsonable(b), v, actor(), _key()))
 _command("verify", Verification, "Mark the record verified as current",
-         lambda orgs, i, b, v: orgs.verify(i, _jsonable(b), v, actor(), _key()))
+         lambda orgs, i, b, v: orgs.confirm_current(i, _jsonable(b), v, actor(), _key()))
 _command("archive", Reason, "Archive an organization (it stops counting in the indicators)",
          lambda orgs, i, b, v: orgs.archive(i, v, actor(), b["reason"], _key()))
 _command("restore", Reason, "Restore an archived organization",

@@ -12,12 +12,12 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from sanphalang.spreadsheets import describe, org_records
 from services.chassis.errors import rejected
 from services.chassis.messages import CATALOGUE
+from services.chassis.registers.pipeline import describe, records
+from services.chassis.registers.sheets.cells import guard_formula
 from services.chassis.validation import StrictSchema, load
-from services.orgs import spreadsheet
-from services.orgs.spreadsheet_values import guard_formula
+from services.contracts.orgs.sheet import SHEET
 
 from .. import errors, imports
 from .. import permissions as can
@@ -112,7 +112,7 @@ class Template(MethodView):
     @blp.doc(**_binary(XLSX, "the import template: Thai headers, an example row, a guide and the code lists"))
     def get(self):
         """The import template (.xlsx)"""
-        return _attachment(spreadsheet.template(), XLSX, "sanphalang-orgs-template.xlsx")
+        return _attachment(SHEET.template(), XLSX, "sanphalang-orgs-template.xlsx")
 
 
 def _records(query: dict):
@@ -124,7 +124,7 @@ def _records(query: dict):
         with pool.cluster() as cluster:
             return cluster.orgs.list(filters_, page, per_page)
 
-    return org_records(list_page, filters)
+    return records(list_page, filters)
 
 
 @blp.route("/export.xlsx")
@@ -135,7 +135,7 @@ class ExportXlsx(MethodView):
     def get(self, query):
         """Export the register (.xlsx) with the list's filters"""
         require(can.READ_ORGS)
-        return _attachment(spreadsheet.write_xlsx(_records(query)), XLSX, f"sanphalang-orgs-{_stamp()}.xlsx")
+        return _attachment(SHEET.write_xlsx(_records(query)), XLSX, f"sanphalang-orgs-{_stamp()}.xlsx")
 
 
 @blp.route("/export.csv")
@@ -146,7 +146,7 @@ class ExportCsv(MethodView):
     def get(self, query):
         """Export the register (.csv) with the list's filters"""
         require(can.READ_ORGS)
-        body = stream_with_context(spreadsheet.iter_csv(_records(query)))
+        body = stream_with_context(SHEET.iter_csv(_records(query)))
         return _attachment(body, CSV, f"sanphalang-orgs-{_stamp()}.csv")
 
 

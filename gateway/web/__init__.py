@@ -6,6 +6,8 @@ Every page sees, through the frame (base.html): `t(code, **params)` for the cata
 `lang`, and the value helpers of text.py."""
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from nameko.exceptions import RpcTimeout
 
@@ -25,6 +27,19 @@ NAV = (
     ("web.imports", "web_nav_import", permissions.IMPORT_ORGS),
     ("web.audit", "web_nav_audit", permissions.AUDIT),
 )
+
+
+# event source -> the history page of the record an event of that source belongs to (a URL, or
+# None for a stream that has none); each register's pages add theirs
+HISTORY_PAGES: dict[str, Callable[[str], str | None]] = {}
+
+
+def page_number(values=None) -> int:
+    """The `page` asked for (of the query, or of `values`), from 1; anything else is page 1."""
+    try:
+        return max(1, int((request.args if values is None else values).get("page", 1)))
+    except ValueError:
+        return 1
 
 
 def current_user() -> permissions.User:
@@ -54,9 +69,9 @@ def _frame() -> dict:
     nav = [(endpoint, text.t(label), url_for(endpoint)) for endpoint, label, action in NAV
            if endpoint in current_app.view_functions and _may_import(user, action)]
     return {
-        "t": text.t, "lang": text.lang(), "user": user, "nav": nav, "show": text.show, "label": text.field_label,
+        "t": text.t, "lang": text.lang(), "user": user, "nav": nav,
         "allowed": lambda action, center=None: permissions.allowed(user, action, center),
-        "code_label": text.code_label, "center_name": text.center_name, "moment": text.moment, "day": text.day,
+        "center_name": text.center_name, "moment": text.moment, "day": text.day,
         "year": text.year, "location": text.location, "text_of": text.text_of, "has_endpoint": lambda e: e in current_app.view_functions,
         "role_label": lambda role: text.t(f"web_role_{role}") if role in permissions.ROLES else (role or ""),
         "switch_language": lambda code: _with_args(lang=code),

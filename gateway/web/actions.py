@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 
 from gateway import permissions as can
 from gateway.api import rpc
@@ -19,11 +19,11 @@ from services import reference
 from services.chassis.errors import Archived, CommandRejected, Conflict, NotFound
 from services.chassis.messages import message
 from services.chassis.validation import load
-from services.orgs import events as ev
-from services.orgs.schemas import Reason, StrengthAssessment, Verification
+from services.contracts.orgs import events as ev
+from services.contracts.orgs.schemas import Reason, StrengthAssessment, Verification
 
-from . import bp, diffs, require, text
-from .orgs import RECORD_FIELDS, _flat, actor
+from . import bp, diffs, page_number, require, text
+from .orgs import RECORD_FIELDS, _flat, actor, render_page
 
 DUPLICATES_PER_PAGE = 20
 DUPLICATE_FILTERS = ("center", "province")
@@ -54,7 +54,7 @@ class Action:
 ACTIONS = {
     "verify": Action(
         lambda v: _iso(load(_verification, _given(on=v["verified_on"]))),
-        lambda orgs, i, p, version, who, key: orgs.verify(i, p, version, who, key),
+        lambda orgs, i, p, version, who, key: orgs.confirm_current(i, p, version, who, key),
         "web_verified_done", {"on": "verified_on"}),
     "assess": Action(
         lambda v: _iso(load(_assessment, _given(**{k: v[k] for k in ("level", "criteria", "assessed_on")}))),
@@ -102,7 +102,7 @@ def _problems(error: CommandRejected, fields: dict) -> dict[str, list[str]]:
 
 
 def _record(org: dict, status: int, **context):
-    return render_template("orgs/record.html", org=org, flat=_flat(org), fields=RECORD_FIELDS, **context), status
+    return render_page("orgs/record.html", org=org, flat=_flat(org), fields=RECORD_FIELDS, **context), status
 
 
 def _require_edit(user: can.User, *orgs: dict) -> None:
@@ -161,7 +161,7 @@ def _helpers():
         with rpc() as cluster:
             return _survivor(cluster, org)
 
-    return {"new_key": lambda: str(uuid.uuid4()), "code_options": text.options, "survivor_of": survivor_of}
+    return {"new_key": lambda: str(uuid.uuid4()), "survivor_of": survivor_of}
 
 
 # ------------------------------------------------------------------------------ duplicates
@@ -179,39 +179,31 @@ def _duplicate_filters() -> tuple[dict, dict, dict]:
     return typed, filters, problems
 
 
-def _page() -> int:
-    try:
-        return max(1, int(request.values.get("page", 1)))
-    except ValueError:
-        return 1
-
-
-def _center_of(subdistrict: str) -> str | None:
-    try:
-        return reference.center_for(subdistrict[:2], subdistrict[:4]).code
-    except KeyError:
-        return None
+def _places_of(subdistrict: str) -> dict:
+    """A subdistrict's location: its code begins with its district's, which begins with its province's."""
+    return {"province": subdistrict[:2], "district": subdistrict[:4], "subdistrict": subdistrict}
 
 
 def _duplicates_page(user: can.User, status: int = 200, problem: dict | None = None):
     """The groups of possible duplicates; `problem` ({"ids", "text"}) is shown at the group
     holding those records (or above the list when the group is gone)."""
     typed, filters, problems = _duplicate_filters()
-    page = _page()
+    page = page_number(request.values)
     result = {"groups": [], "total": 0}
     if not problems:
         with rpc() as cluster:
             result = cluster.orgs.duplicates(filters, page, DUPLICATES_PER_PAGE)
     groups, placed = [], False
     for group in result["groups"]:
-        center = _center_of(group["subdistrict"])
+        places = _places_of(group["subdistrict"])
+        center = reference.center_of(places)
         here = bool(problem and problem["ids"] & {o["id"] for o in group["orgs"]})
         placed = placed or here
         groups.append({**group, "center": center, "mergeable": can.allowed(user, can.EDIT_ORG, center),
                        "problem": problem["text"] if here else None,
-                       "district": group["subdistrict"][:4], "province": group["subdistrict"][:2]})
+                       **places})
     pages = max(1, math.ceil(result["total"] / DUPLICATES_PER_PAGE))
-    return render_template(
+    return render_page(
         "orgs/duplicates.html", groups=groups, total=result["total"], typed=typed, problems=problems, page=page,
         pages=pages, filters=filters, unplaced=problem["text"] if problem and not placed else None,
         page_url=lambda n: url_for("web.org_duplicates", **filters, page=n),

@@ -8,30 +8,23 @@ small (AUTO_VERIFY_MAX events in all)."""
 from __future__ import annotations
 
 import math
-from datetime import datetime, time, timezone
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from marshmallow import ValidationError
 
 from gateway import permissions as can
 from gateway.api import rpc
 from gateway.imports import long_pool
-from sanphalang.config import RUNNING_SOURCES
-from services.orgs import events as org_events
+from services.chassis.thai import day_end_utc, day_start_utc
+from services.chassis.validation import iso_day
+from services.registry import BUILT_SOURCES, contract
 
-from . import bp, require, text
-from .indicators import day_typed, problem_text
+from . import HISTORY_PAGES, bp, page_number, require, text
+from .indicators import problem_text
 
 PER_PAGE = 25
 AUTO_VERIFY_MAX = 20_000
 SEARCH_FIELDS = ("user", "center", "type", "from", "to")
-
-
-def _utc(day_iso: str, end: bool) -> str:
-    """The first (or last) moment of a Bangkok day, in UTC, in the log's format."""
-    moment = datetime.combine(datetime.fromisoformat(day_iso).date(), time.max if end else time.min,
-                              tzinfo=text.BANGKOK)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _search_query() -> tuple[dict, dict, dict]:
@@ -44,7 +37,7 @@ def _search_query() -> tuple[dict, dict, dict]:
     for name in ("from", "to"):
         if typed[name]:
             try:
-                filters[name] = _utc(day_typed(typed[name]), end=name == "to")
+                filters[name] = (day_end_utc if name == "to" else day_start_utc)(iso_day(typed[name]))
             except ValidationError as error:
                 problems[name] = [problem_text(error)]
     if typed["type"] and typed["type"] not in EVENT_TYPES:
@@ -52,40 +45,21 @@ def _search_query() -> tuple[dict, dict, dict]:
     return typed, filters, problems
 
 
-EVENT_TYPES = tuple(org_events.PAYLOADS)
-
-
-def _event_label(kind: str) -> str:
-    code = f"web_event_{kind}"
-    return text.t(code) if code in text.CATALOGUE else kind
-
-
-def _source_name(source: str) -> str:
-    code = f"web_source_{source}"
-    return text.t(code) if code in text.CATALOGUE else source
+EVENT_TYPES = tuple(kind for source in BUILT_SOURCES for kind in contract(source, "events").EVENT_TYPES)
 
 
 def _record_link(event: dict) -> str | None:
-    """The record's history page, when the page exists for the event's stream."""
-    if event["source"] == org_events.SOURCE and event["stream"].startswith("org-") \
-            and "web.org_history" in current_app.view_functions:
-        return url_for("web.org_history", org_id=org_events.org_id_of(event["stream"]))
-    return None
-
-
-def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
+    """The history page of the event's record, where its register's pages have one."""
+    history = HISTORY_PAGES.get(event["source"])
+    return history(event["stream"]) if history is not None else None
 
 
 def _chains(cluster, asked: bool) -> tuple[list[dict], bool]:
     """Each source's verification when asked or cheap; else each source's head only."""
-    heads = {source: getattr(cluster, source).head()["seq"] for source in RUNNING_SOURCES}
+    heads = {source: getattr(cluster, source).head()["seq"] for source in BUILT_SOURCES}
     if not asked and sum(heads.values()) > AUTO_VERIFY_MAX:
         return [{"source": source, "events": seq, "ok": None} for source, seq in heads.items()], False
-    return [getattr(cluster, source).verify_chain() for source in RUNNING_SOURCES], True
+    return [getattr(cluster, source).verify_chain() for source in BUILT_SOURCES], True
 
 
 @bp.get("/audit", endpoint="audit")
@@ -93,8 +67,8 @@ def audit():
     require(can.AUDIT)
     check = request.args.get("check")
     typed, filters, problems = _search_query()
-    source = typed["source"] if typed["source"] in RUNNING_SOURCES else RUNNING_SOURCES[0]
-    page = _page()
+    source = typed["source"] if typed["source"] in BUILT_SOURCES else BUILT_SOURCES[0]
+    page = page_number()
     result = {"items": [], "total": 0}
     comparison = None
     if check == "projections":  # replays every event: the long-timeout pool of the import jobs
@@ -112,9 +86,9 @@ def audit():
         "audit.html", chains=chains, verified=verified, comparison=comparison, result=result, typed=typed,
         problems=problems, page=page, pages=max(1, math.ceil(result["total"] / PER_PAGE)),
         page_url=lambda n: url_for("web.audit", **shown, page=n),
-        sources=[(s, _source_name(s)) for s in RUNNING_SOURCES],
-        source_names={s: _source_name(s) for s in RUNNING_SOURCES},
-        centers=text.center_options(), types=[(kind, _event_label(kind)) for kind in EVENT_TYPES],
-        event_label=_event_label, record_link=_record_link,
+        sources=[(s, text.source_name(s)) for s in BUILT_SOURCES],
+        source_names={s: text.source_name(s) for s in BUILT_SOURCES},
+        centers=text.center_options(), types=[(kind, text.event_label(kind)) for kind in EVENT_TYPES],
+        event_label=text.event_label, record_link=_record_link,
         check_url=lambda what: url_for("web.audit", **shown, check=what),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.orgs import events as ev
+from services.contracts.orgs import events as ev
 
 STRENGTH = ("level", "criteria", "assessed_on", "assessor")
 # The order a person reads a record in; a diff lists its fields this way (others after them).

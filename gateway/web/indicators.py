@@ -9,15 +9,10 @@ from gateway import permissions as can
 from gateway.api import rpc
 from services import reference
 from services.chassis.messages import message
-from services.orgs.schemas import IsoDate
-from services.reporting.indicators import SCOPES
+from services.chassis.validation import iso_day
+from services.contracts.reporting import SCOPES
 
 from . import bp, require, text
-
-
-def day_typed(value: str) -> str:
-    """A date typed as B.E. or C.E., Thai or Arabic digits, as an ISO C.E. date; ValidationError."""
-    return IsoDate().deserialize(value).isoformat()
 
 
 def problem_text(error: ValidationError) -> str:
@@ -52,7 +47,7 @@ def indicators():
     problems, as_of = {}, None
     if typed["as_of"]:
         try:
-            as_of = day_typed(typed["as_of"])
+            as_of = iso_day(typed["as_of"])
         except ValidationError as error:
             problems["as_of"] = [problem_text(error)]
     report = {"scope": scope, "as_of": None, "places": []}

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from services.chassis.errors import CommandRejected
 from services.chassis.messages import message
-from services.chassis.validation import load
-from services.orgs import domain
-from services.orgs.schemas import BE_OFFSET, OrgChanges, OrgRegistration
+from services.chassis.validation import load, located
+from services.chassis.thai import buddhist_era
+from services.contracts.orgs.schemas import LOCATION, OrgChanges, OrgRegistration
 
 from . import diffs
 
 TEXT_FIELDS = ("name", "name_en", "type", "province", "district", "subdistrict", "village_no", "address",
                "founded_year", "members", "source")
 FIELDS = (*TEXT_FIELDS, "areas")
-LOCATION = ("province", "district", "subdistrict", "village_no", "address")
 _registration, _changes = OrgRegistration(), OrgChanges()
 
 
@@ -28,7 +27,7 @@ def shown(org: dict, lang: str) -> dict:
     """A record's values as the form shows them: the founding year as B.E. in Thai."""
     values = {name: "" if org.get(name) is None else str(org[name]) for name in TEXT_FIELDS}
     if org.get("founded_year") and lang == "th":
-        values["founded_year"] = str(int(org["founded_year"]) + BE_OFFSET)
+        values["founded_year"] = str(buddhist_era(int(org["founded_year"])))
     values["areas"] = list(org.get("areas") or [])
     return values
 
@@ -38,13 +37,12 @@ def registration(values: dict) -> dict:
     page answers a typo without a round trip; location problems come from the reference data.
     Raises CommandRejected."""
     payload = {k: v for k, v in values.items() if v not in ("", [])}
-    fields_ = load(_registration, payload)
-    domain.locate(fields_)
+    located(load(_registration, payload))
     return payload
 
 
 def center_of(values: dict) -> str:
-    return domain.locate(values)
+    return located(values)
 
 
 def changes(values: dict, loaded: dict) -> tuple[dict, dict]:
@@ -56,7 +54,7 @@ def changes(values: dict, loaded: dict) -> tuple[dict, dict]:
     changed = {k: payload[k] for k in FIELDS if diffs.changes({k: loaded.get(k)}, {k: typed.get(k)})}
     if any(k in changed for k in LOCATION):  # a move checks the whole new location
         moved = {**{k: loaded.get(k) for k in LOCATION}, **{k: typed.get(k) for k in LOCATION if k in changed}}
-        domain.locate(moved)
+        located(moved)
     return changed, typed
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import uuid
-from datetime import datetime, time, timezone
 
 from flask import flash, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
@@ -14,25 +13,40 @@ from gateway.api import rpc
 from services import reference
 from services.chassis.errors import Archived, CommandRejected, Conflict
 from services.chassis.messages import message
-from services.orgs import events as ev
-from services.orgs.readmodel import FILTERS
-from services.orgs.schemas import IsoDate
-from services.orgs.vocabulary import ORG_TYPES, STATUSES, STRENGTH_LEVELS
+from services.chassis.thai import day_end_utc
+from services.chassis.validation import iso_day
+from services.contracts.orgs import events as ev
+from services.contracts.orgs.limits import FILTERS
+from services.contracts.orgs.vocabulary import ORG_TYPES, STATUSES, STRENGTH_LEVELS
 
-from . import bp, current_user, diffs, orgform, require, text
+from . import HISTORY_PAGES, bp, current_user, diffs, orgform, page_number, require, text
 
 PER_PAGE = 25
 CODE_FILTERS = {"type": ORG_TYPES, "status": STATUSES, "strength": STRENGTH_LEVELS}
 RECORD_FIELDS = (*diffs.ORDER, "version", "created_at", "updated_at")
+ORG_TEXT = text.RecordText("orgs", labels={
+    "name": "col_name", "name_en": "col_name_en", "type": "col_type", "province": "col_province",
+    "district": "col_district", "subdistrict": "col_subdistrict", "village_no": "col_village_no",
+    "address": "col_address", "founded_year": "col_founded_year", "members": "col_members",
+    "areas": "col_areas", "contact_person": "col_contact_person", "source": "col_source", "center": "col_center",
+    "status": "col_status", "strength_level": "col_strength_level", "strength_criteria": "web_strength_criteria",
+    "strength_assessed_on": "web_strength_assessed_on", "strength_assessor": "web_strength_assessor",
+    "verified_on": "col_verified_on", "verified_by": "web_verified_by", "merged_into": "web_merged_into",
+    "version": "col_version", "created_at": "col_created_at", "updated_at": "col_updated_at", "id": "col_id",
+}, years=("founded_year",), days=("strength_assessed_on", "verified_on"), counts=("members",))
+
+
+HISTORY_PAGES[ev.SOURCE] = lambda stream: url_for("web.org_history", org_id=ev.org_id_of(stream)) \
+    if stream.startswith("org-") else None
+
+
+def render_page(template: str, **context):
+    """An organization page: the template with the register's way of showing its fields."""
+    return render_template(template, **ORG_TEXT.helpers(), **context)
 
 
 def actor(user: can.User) -> dict:
     return {"user": user.name, "role": user.role, "center": user.center, "request": g.get("request_id")}
-
-
-def _date(value: str) -> str:
-    """A date typed as B.E. or C.E., Thai or Arabic digits, as an ISO C.E. date; ValidationError."""
-    return IsoDate().deserialize(value).isoformat()
 
 
 def _query() -> tuple[dict, dict, dict]:
@@ -46,7 +60,7 @@ def _query() -> tuple[dict, dict, dict]:
             problems[name] = [message("not_one_of")[text.lang()]]
         elif name == "verified_since":
             try:
-                filters[name] = _date(value)
+                filters[name] = iso_day(value)
             except ValidationError as error:
                 problems[name] = [message(str(error.messages[0]))[text.lang()]]
         else:
@@ -54,24 +68,17 @@ def _query() -> tuple[dict, dict, dict]:
     return typed, filters, problems
 
 
-def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
-
-
 @bp.get("/orgs", endpoint="orgs")
 def org_list():
     require(can.READ_ORGS)
     typed, filters, problems = _query()
-    page = _page_number()
+    page = page_number()
     result = {"items": [], "total": 0, "total_capped": False}
     if not problems:
         with rpc() as cluster:
             result = cluster.orgs.list(filters, page, PER_PAGE)
     pages = max(1, math.ceil(result["total"] / PER_PAGE))
-    return render_template(
+    return render_page(
         "orgs/list.html", result=result, typed=typed, problems=problems, page=page, pages=pages,
         page_url=lambda n: url_for("web.orgs", **{k: v for k, v in typed.items() if v}, page=n),
         export_xlsx=url_for("org_spreadsheets.ExportXlsx", **filters),
@@ -85,8 +92,8 @@ def _choices(values: dict) -> dict:
     return {
         "provinces": text.province_options(), "districts": text.district_options(values.get("province")),
         "subdistricts": text.subdistrict_options(values.get("district")), "centers": text.center_options(),
-        "types": text.options("type"), "sources": text.options("source"), "areas": text.options("areas"),
-        "statuses": text.options("status"), "strengths": text.options("strength"),
+        "types": ORG_TEXT.options("type"), "sources": ORG_TEXT.options("source"), "areas": ORG_TEXT.options("areas"),
+        "statuses": ORG_TEXT.options("status"), "strengths": ORG_TEXT.options("strength"),
     }
 
 
@@ -104,11 +111,11 @@ def org_record(org_id):
     require(can.READ_ORGS)
     with rpc() as cluster:
         org = cluster.orgs.get(str(org_id))
-    return render_template("orgs/record.html", org=org, flat=_flat(org), fields=RECORD_FIELDS)
+    return render_page("orgs/record.html", org=org, flat=_flat(org), fields=RECORD_FIELDS)
 
 
 def _form(template_values: dict, **context):
-    return render_template("orgs/form.html", values=template_values, **_choices(template_values), **context)
+    return render_page("orgs/form.html", values=template_values, **_choices(template_values), **context)
 
 
 def _refresh() -> bool:
@@ -182,12 +189,6 @@ def org_edit(org_id):
     return redirect(url_for("web.org", org_id=org_id))
 
 
-def _end_of_day_utc(day_iso: str) -> str:
-    """The last moment of a Bangkok day, in UTC, in the log's format."""
-    local = datetime.combine(datetime.fromisoformat(day_iso).date(), time.max, tzinfo=text.BANGKOK)
-    return local.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 @bp.get("/orgs/<uuid:org_id>/history", endpoint="org_history")
 def org_history(org_id):
     user, org_id = require(can.READ_ORGS), str(org_id)
@@ -198,15 +199,10 @@ def org_history(org_id):
     as_of_typed, as_of, as_of_problem = (request.args.get("as_of") or "").strip(), None, None
     if as_of_typed and can.allowed(user, can.AUDIT):
         try:
-            day = _date(as_of_typed)
-            as_of = {"day": day, "record": diffs.as_of(events, ev.stream_of(org_id), _end_of_day_utc(day))}
+            day = iso_day(as_of_typed)
+            as_of = {"day": day, "record": diffs.as_of(events, ev.stream_of(org_id), day_end_utc(day))}
         except ValidationError as error:
             as_of_problem = message(str(error.messages[0]))[text.lang()]
-    return render_template("orgs/history.html", org=org, steps=steps, stream=ev.stream_of(org_id),
+    return render_page("orgs/history.html", org=org, steps=steps, stream=ev.stream_of(org_id),
                            as_of=as_of, as_of_typed=as_of_typed, as_of_problem=as_of_problem,
-                           fields=RECORD_FIELDS, event_label=_event_label)
-
-
-def _event_label(kind: str) -> str:
-    code = f"web_event_{kind}"
-    return text.t(code) if code in text.CATALOGUE else kind
+                           fields=RECORD_FIELDS, event_label=text.event_label)

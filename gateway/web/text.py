@@ -3,18 +3,17 @@ message catalogue, the labels of codes, and values shown the Thai way (B.E. year
 Bangkok time)."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
+from datetime import date
 
 from flask import current_app, g, request, session
 
 from services import reference
 from services.chassis.messages import CATALOGUE
-from services.orgs import vocabulary as vocab
-from services.orgs.schemas import BE_OFFSET
+from services.chassis.thai import bangkok_time, buddhist_era
+from services.registry import BUILT_SOURCES, BY_NAME, contract
 
 LANGUAGES = ("th", "en")
-BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
 def lang() -> str:
@@ -43,22 +42,33 @@ def text_of(pair: dict | tuple) -> str:
     return pair[0 if lang() == "th" else 1]
 
 
-# --- code lists
-CODE_LISTS = {
-    "type": vocab.ORG_TYPES, "source": vocab.SOURCES, "areas": vocab.WORK_AREAS, "status": vocab.STATUSES,
-    "strength": vocab.STRENGTH_LEVELS, "strength_level": vocab.STRENGTH_LEVELS,
-    "strength_criteria": vocab.STRENGTH_CRITERIA,
+# --- code lists, namespaced by register: "orgs.type" is the organization register's types
+CODE_LISTS: dict[str, dict[str, tuple[str, str]]] = {
+    f"{register}.{name}": codes
+    for register in BUILT_SOURCES for name, codes in contract(register, "vocabulary").CODE_LISTS.items()
 }
 
 
 def options(list_name: str) -> list[tuple[str, str]]:
-    """(code, label) of a code list, in its own order."""
+    """(code, label) of a code list ("orgs.type"), in its own order."""
     return [(code, text_of(pair)) for code, pair in CODE_LISTS[list_name].items()]
 
 
 def code_label(list_name: str, code: str | None) -> str:
     pair = CODE_LISTS[list_name].get(code) if code else None
     return text_of(pair) if pair else (code or "")
+
+
+def event_label(kind: str) -> str:
+    """An event type as people read it ("OrgAmended": แก้ไขข้อมูล); its own name if it has none."""
+    code = f"event_{kind}"
+    return t(code) if code in CATALOGUE else kind
+
+
+def source_name(source: str) -> str:
+    """An event source (a register) by its name."""
+    code = BY_NAME[source].label if source in BY_NAME else ""
+    return t(code) if code in CATALOGUE else source
 
 
 def _name(place) -> str:
@@ -110,7 +120,7 @@ def year(ce: int | None) -> str:
     """A year as พ.ศ. in Thai, C.E. in English."""
     if ce is None:
         return ""
-    return t("web_year_be", year=ce + BE_OFFSET) if lang() == "th" else str(ce)
+    return t("web_year_be", year=buddhist_era(ce)) if lang() == "th" else str(ce)
 
 
 def day(value: str | date | None) -> str:
@@ -119,7 +129,7 @@ def day(value: str | date | None) -> str:
         return ""
     day_ = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
     month = t(f"web_month_{day_.month}")
-    shown_year = day_.year + BE_OFFSET if lang() == "th" else day_.year
+    shown_year = buddhist_era(day_.year) if lang() == "th" else day_.year
     return f"{day_.day} {month} {shown_year}"
 
 
@@ -127,48 +137,57 @@ def moment(iso: str | None) -> str:
     """A UTC time from the log as Bangkok time: '15 มี.ค. 2568 09:30'."""
     if not iso:
         return ""
-    at = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=ZoneInfo("UTC"))
-    local = at.astimezone(BANGKOK)
+    local = bangkok_time(iso)
     return f"{day(local.date())} {local:%H:%M}"
 
 
-# --- a field's value as a person reads it
-FIELD_LABELS = {
-    "name": "col_name", "name_en": "col_name_en", "type": "col_type", "province": "col_province",
-    "district": "col_district", "subdistrict": "col_subdistrict", "village_no": "col_village_no",
-    "address": "col_address", "founded_year": "col_founded_year", "members": "col_members",
-    "areas": "col_areas", "contact_person": "col_contact_person", "source": "col_source", "center": "col_center",
-    "status": "col_status", "strength_level": "col_strength_level", "strength_criteria": "web_strength_criteria",
-    "strength_assessed_on": "web_strength_assessed_on", "strength_assessor": "web_strength_assessor",
-    "verified_on": "col_verified_on", "verified_by": "web_verified_by", "merged_into": "web_merged_into",
-    "version": "col_version", "created_at": "col_created_at", "updated_at": "col_updated_at", "id": "col_id",
-}
+# --- a record's fields as a person reads them
+@dataclass(frozen=True)
+class RecordText:
+    """How the records of one register read: each field's label (a catalogue code), and each
+    value as text: labels for codes (the register's code list of the field's name), names for
+    places and centers, B.E. years, Thai dates and Bangkok times."""
+
+    register: str
+    labels: dict[str, str]
+    years: tuple[str, ...] = ()
+    days: tuple[str, ...] = ()
+    moments: tuple[str, ...] = ("created_at", "updated_at")
+    counts: tuple[str, ...] = ()
+
+    def label(self, name: str) -> str:
+        return t(self.labels[name]) if name in self.labels else name
+
+    def code_label(self, list_name: str, code: str | None) -> str:
+        return code_label(f"{self.register}.{list_name}", code)
+
+    def options(self, list_name: str) -> list[tuple[str, str]]:
+        return options(f"{self.register}.{list_name}")
+
+    def show(self, name: str, value) -> str:
+        """`value` of field `name` as text."""
+        if value is None or value == "" or value == []:
+            return "—"
+        if name in PLACES:
+            return f"{place_name(name, value)} ({value})"
+        if name == "center":
+            return center_name(value)
+        if f"{self.register}.{name}" in CODE_LISTS:
+            codes = value if isinstance(value, list) else [value]
+            return ", ".join(self.code_label(name, code) for code in codes)
+        if name in self.years:
+            return year(int(value))
+        if name in self.days:
+            return day(value)
+        if name in self.moments:
+            return moment(value)
+        if name in self.counts:
+            return f"{int(value):,}"
+        return str(value)
+
+    def helpers(self) -> dict:
+        """What a page of this register's records uses, for its templates."""
+        return {"show": self.show, "label": self.label, "code_label": self.code_label, "code_options": self.options}
 
 
-def field_label(name: str) -> str:
-    return t(FIELD_LABELS[name]) if name in FIELD_LABELS else name
-
-
-def show(name: str, value) -> str:
-    """`value` of field `name` as text: labels for codes, names for places, B.E. for years."""
-    if value is None or value == "" or value == []:
-        return "—"
-    if name in ("province", "district", "subdistrict"):
-        return f"{place_name(name, value)} ({value})"
-    if name == "center":
-        return center_name(value)
-    if name in ("areas", "strength_criteria"):
-        return ", ".join(code_label(name, code) for code in value)
-    if name in CODE_LISTS:
-        return code_label(name, value)
-    if name == "founded_year":
-        return year(int(value))
-    if name in ("strength_assessed_on", "verified_on"):
-        return day(value)
-    if name in ("created_at", "updated_at"):
-        return moment(value)
-    if name == "members":
-        return f"{int(value):,}"
-    return str(value)
+PLACES = ("province", "district", "subdistrict")

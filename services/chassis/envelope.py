@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import orjson
@@ -37,6 +38,18 @@ class EnvelopeSchema(Schema):
     data = fields.Dict(required=True)
     prev = fields.String(required=True, validate=validate.Length(equal=64))
     hash = fields.String(required=True, validate=validate.Length(equal=64))
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An event a command decided on, before the store gives it a place in the log (`seq`,
+    `at`, `actor`, the chain): what a domain's decisions return."""
+
+    stream: str
+    version: int  # the stream's version after this event
+    type: str
+    data: dict
+    schema: int = 1
 
 
 def new_ids(count: int) -> list[str]:

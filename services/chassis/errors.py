@@ -7,6 +7,7 @@ import json
 from .messages import message
 
 WIRE = "wire:"
+FILE = "_file"  # the field of a problem with a whole file (a spreadsheet), not one of its cells
 
 
 class CommandError(Exception):

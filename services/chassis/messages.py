@@ -1,10 +1,15 @@
-"""The one message catalogue: every user-facing text, Thai first, then English.
+"""The message catalogue: every user-facing text, Thai first, then English.
 
-Code elsewhere names a message by its code (and parameters); only this module holds words.
-"""
+Code elsewhere names a message by its code (and parameters); only catalogue entries hold
+words. Each owner keeps its own entries: the chassis the ones every service and caller shares
+(below), each register its own (`services/contracts/<register>/messages.py`, found through the
+registry), the gateway its page texts (`gateway/messages.py`, added when the gateway loads).
+`CATALOGUE` is their union; a code defined by two owners is an error, not an override."""
 from __future__ import annotations
 
-CATALOGUE: dict[str, tuple[str, str]] = {
+from collections.abc import Mapping
+
+CORE: dict[str, tuple[str, str]] = {
     # request-level
     "validation_failed": ("ข้อมูลไม่ถูกต้อง", "The data is not valid"),
     "invalid_json": ("เนื้อหาคำขอไม่ใช่ JSON ที่ถูกต้อง", "The request body is not valid JSON"),
@@ -23,26 +28,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "internal_error": ("เกิดข้อผิดพลาดภายในระบบ", "Something went wrong inside the system"),
     "method_not_allowed": ("ไม่รองรับวิธีการนี้", "This method is not allowed here"),
     "unsupported_media_type": ("ต้องส่งข้อมูลแบบ application/json", "The body must be application/json"),
-    # accounts and permissions
-    "sign_in_required": ("โปรดเข้าสู่ระบบก่อน", "Please sign in first"),
-    "forbidden": ("คุณไม่มีสิทธิ์ทำรายการนี้", "You are not allowed to do this"),
-    "csrf_failed": (
-        "แบบฟอร์มหมดอายุหรือไม่ถูกต้อง โปรดโหลดหน้าใหม่แล้วลองอีกครั้ง",
-        "The form has expired or is not valid; reload the page and try again",
-    ),
-    "too_many_requests": ("พยายามหลายครั้งเกินไป โปรดรอสักครู่แล้วลองใหม่", "Too many attempts; wait a moment and try again"),
-    "bad_credentials": ("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "The user name or password is wrong"),
-    "weak_password": ("รหัสผ่านต้องยาวอย่างน้อย {min} ตัวอักษร", "The password must be at least {min} characters long"),
-    "user_exists": ("มีผู้ใช้ชื่อนี้แล้ว", "A user with this name already exists"),
-    "unknown_user": ("ไม่พบผู้ใช้นี้", "There is no such user"),
-    "center_required": ("เจ้าหน้าที่ศูนย์ต้องระบุศูนย์ประสานงาน", "Center staff need a coordination center"),
-    "unknown_center": ("ไม่พบรหัสศูนย์ประสานงานนี้", "There is no coordination center with this code"),
-    "center_only_for_staff": ("ระบุศูนย์ได้เฉพาะเจ้าหน้าที่ศูนย์", "Only center staff belong to a center"),
-    "other_center": (
-        "องค์กรนี้อยู่ในพื้นที่ของศูนย์อื่น ({center}) คุณแก้ไขได้เฉพาะข้อมูลของศูนย์ตนเอง",
-        "This organization belongs to another center ({center}); you may only change your own center's records",
-    ),
-    # field-level
     "required": ("ต้องกรอกข้อมูลนี้", "This field is required"),
     "null": ("ต้องไม่เว้นว่าง", "This field may not be empty"),
     "blank": ("ต้องไม่เป็นช่องว่าง", "This field may not be blank"),
@@ -70,56 +55,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "invalid_date": ("วันที่ไม่ถูกต้อง (ปี-เดือน-วัน เช่น 2568-03-15)", "Not a valid date (year-month-day, e.g. 2025-03-15)"),
     "date_in_future": ("วันที่ต้องไม่เกินวันนี้", "The date may not be in the future"),
     "not_a_list": ("ต้องเป็นรายการ", "Must be a list"),
-    "merged": ("องค์กรนี้ถูกรวมกับองค์กรอื่นแล้ว", "This organization has been merged into another"),
-    "not_merged": ("องค์กรนี้ไม่ได้ถูกรวมกับองค์กรอื่น", "This organization is not merged into another"),
-    "not_archived": ("องค์กรนี้ไม่ได้ถูกจัดเก็บ", "This organization is not archived"),
-    "merge_itself": ("รวมองค์กรเข้ากับตัวเองไม่ได้", "An organization cannot be merged into itself"),
-    "survivor_not_active": ("องค์กรที่จะรวมเข้าต้องยังดำเนินการอยู่", "The organization to merge into must be active"),
     "too_many": ("ส่งได้ไม่เกิน {max} รายการต่อครั้ง", "At most {max} items per request"),
-    # --- spreadsheets: import, export, template (services/orgs/spreadsheet.py, sanphalang/spreadsheets.py,
-    # gateway/api/spreadsheets.py). Column headers are the Thai text; help_* describe each column.
-    "col_name": ("ชื่อองค์กร", "Name"),
-    "col_name_en": ("ชื่อภาษาอังกฤษ", "English name"),
-    "col_type": ("ประเภท", "Type"),
+    # spreadsheets: the columns every register's location has, sheets, guides, file problems, progress
     "col_province": ("จังหวัด", "Province"),
     "col_district": ("อำเภอ/เขต", "District"),
     "col_subdistrict": ("ตำบล/แขวง", "Subdistrict"),
     "col_village_no": ("หมู่ที่", "Village no"),
     "col_address": ("ที่อยู่", "Address"),
-    "col_founded_year": ("ปีที่ก่อตั้ง", "Year founded"),
-    "col_members": ("จำนวนสมาชิก", "Members"),
-    "col_areas": ("ด้านการทำงาน", "Areas of work"),
-    "col_contact_person": ("รหัสผู้ประสานงาน", "Contact person"),
-    "col_source": ("แหล่งข้อมูล", "Source"),
     "col_province_name": ("ชื่อจังหวัด", "Province name"),
     "col_district_name": ("ชื่ออำเภอ/เขต", "District name"),
     "col_subdistrict_name": ("ชื่อตำบล/แขวง", "Subdistrict name"),
-    "col_id": ("รหัสองค์กร", "Id"),
     "col_version": ("ฉบับที่", "Version"),
     "col_center": ("ศูนย์ประสานงาน", "Center"),
     "col_status": ("สถานะ", "Status"),
-    "col_strength_level": ("ระดับความเข้มแข็ง", "Strength level"),
-    "col_verified_on": ("วันที่ตรวจสอบล่าสุด", "Verified on"),
     "col_created_at": ("วันที่บันทึก", "Created at"),
     "col_updated_at": ("วันที่แก้ไขล่าสุด", "Updated at"),
-    "help_name": ("ชื่อองค์กรภาษาไทย (ต้องกรอก ไม่เกิน 200 ตัวอักษร)", "Thai name (required, at most 200 characters)"),
-    "help_name_en": ("ชื่อภาษาอังกฤษ ถ้ามี", "English name, if any"),
-    "help_type": ("เลือกจากรายการในแผ่นงาน ประเภท (ชื่อไทยหรือรหัส)", "Pick from the Types sheet (Thai label or code)"),
     "help_province": ("รหัสจังหวัด 2 หลัก หรือชื่อจังหวัด เช่น 50 หรือ เชียงใหม่", "2-digit province code or name, e.g. 50 or Chiang Mai"),
     "help_district": ("รหัสอำเภอ/เขต 4 หลัก หรือชื่อ เช่น 5001", "4-digit district code or name, e.g. 5001"),
     "help_subdistrict": ("รหัสตำบล/แขวง 6 หลัก หรือชื่อ เช่น 500101", "6-digit subdistrict code or name, e.g. 500101"),
     "help_village_no": ("หมู่ที่ 1-99 ถ้ามี", "Village number 1-99, if any"),
     "help_address": ("บ้านเลขที่ ถนน ซอย ถ้ามี", "House number and street, if any"),
-    "help_founded_year": ("ปี พ.ศ. หรือ ค.ศ. เลขไทยหรือเลขอารบิกก็ได้", "Year, B.E. or C.E., Thai or Arabic digits"),
-    "help_members": ("จำนวนสมาชิก 0-1,000,000", "Number of members, 0-1,000,000"),
-    "help_areas": ("คั่นด้วยจุลภาค ชื่อไทยหรือรหัส จากแผ่นงาน ด้านการทำงาน", "Comma-separated Thai labels or codes from the Areas sheet"),
-    "help_contact_person": ("รหัสบุคคลในระบบ ถ้ามี", "Id of a person in the people register, if any"),
-    "help_source": ("ที่มาของข้อมูล จากแผ่นงาน แหล่งข้อมูล (ว่างไว้ = สำรวจโดยศูนย์)", "Where the data comes from (blank: surveyed by the center)"),
-    "sheet_orgs": ("องค์กรชุมชน", "Organizations"),
     "sheet_guide": ("คำอธิบาย (Guide)", "Guide"),
-    "sheet_types": ("ประเภท", "Types"),
-    "sheet_sources": ("แหล่งข้อมูล", "Sources"),
-    "sheet_areas": ("ด้านการทำงาน", "Areas"),
     "sheet_provinces": ("จังหวัด", "Provinces"),
     "list_code": ("รหัส", "Code"),
     "list_thai": ("ชื่อภาษาไทย", "Thai"),
@@ -129,17 +85,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "guide_required": ("ต้องกรอก", "Required"),
     "guide_description": ("คำอธิบาย", "Description"),
     "guide_example": ("ตัวอย่าง", "Example"),
-    "guide_note": (
-        "กรอกข้อมูลในแผ่นงาน องค์กรชุมชน แถวละหนึ่งองค์กร ลบแถวตัวอย่างได้ (ถ้าไม่ลบ ระบบจะข้ามแถวตัวอย่างให้)",
-        "Fill the Organizations sheet, one organization a row; the example row may stay: it is skipped",
-    ),
-    "example_name": ("กลุ่มออมทรัพย์เพื่อการผลิตบ้านตัวอย่าง", "Ban Tua Yang Savings Group"),
-    "example_address": ("99 ถนนตัวอย่าง", "99 Example Road"),
     "err_row": ("แถว", "Row"),
     "err_column": ("คอลัมน์", "Column"),
     "err_th": ("ข้อความ", "Thai message"),
     "err_en": ("ข้อความภาษาอังกฤษ", "English message"),
-    # file-level problems of an uploaded spreadsheet
     "empty_file": ("ไฟล์ว่างเปล่า", "The file is empty"),
     "no_rows": ("ไม่มีแถวข้อมูลใต้หัวคอลัมน์", "There are no data rows under the headers"),
     "file_encoding": (
@@ -180,304 +129,69 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The checked rows of this import are no longer held (kept too long); import the same file again "
         "(nothing is duplicated)",
     ),
-    "file_too_large": (
-        "ไฟล์ใหญ่เกิน {max_mb} MB: แบ่งเป็นหลายไฟล์ หรือใช้คำสั่ง sanphalang import orgs",
-        "The file is larger than {max_mb} MB: split it, or use the command sanphalang import orgs",
-    ),
     "export_format": ("ส่งออกได้เฉพาะไฟล์ .xlsx หรือ .csv", "Export to a .xlsx or .csv file"),
-    "export_done": ("ส่งออก {count} องค์กรไปที่ {path}", "Exported {count} organizations to {path}"),
-    "demo_registering": ("กำลังลงทะเบียนองค์กรตัวอย่าง", "Registering demo organizations"),
-    "demo_done": (
-        "ลงทะเบียนองค์กรตัวอย่าง {count} แห่ง ใน {seconds} วินาที",
-        "Registered {count} demo organizations in {seconds} s",
-    ),
-    # --- end of spreadsheets
-    # --- web pages (gateway/web/): the frame, the organization pages; web_* codes only
-    "web_network": ("สานพลัง", "Sanphalang"),
-    "web_welcome": ("ฐานข้อมูลทุนทางสังคมของเครือข่าย", "The network's social capital database"),
-    "web_skip_to_content": ("ข้ามไปยังเนื้อหา", "Skip to the content"),
-    "web_language": ("ภาษา", "Language"),
-    "web_navigation": ("เมนูหลัก", "Main menu"),
-    "web_nav_orgs": ("องค์กรชุมชน", "Organizations"),
-    "web_nav_indicators": ("ตัวชี้วัด", "Indicators"),
-    "web_nav_import": ("นำเข้าข้อมูล", "Import"),
-    "web_nav_audit": ("ตรวจสอบย้อนหลัง", "Audit"),
-    "web_sign_in": ("เข้าสู่ระบบ", "Sign in"),
-    "web_username": ("ชื่อผู้ใช้", "User name"),
-    "web_password": ("รหัสผ่าน", "Password"),
-    "web_change_password": ("เปลี่ยนรหัสผ่าน", "Change password"),
-    "web_old_password": ("รหัสผ่านเดิม", "Current password"),
-    "web_new_password": ("รหัสผ่านใหม่", "New password"),
-    "web_new_password_again": ("รหัสผ่านใหม่อีกครั้ง", "New password again"),
-    "web_passwords_differ": ("รหัสผ่านใหม่ทั้งสองช่องไม่ตรงกัน", "The two new passwords differ"),
-    "web_password_changed": ("เปลี่ยนรหัสผ่านแล้ว", "Your password was changed"),
-    "web_sign_out": ("ออกจากระบบ", "Sign out"),
-    "web_role_center_staff": ("เจ้าหน้าที่ศูนย์ประสานงาน", "Center staff"),
-    "web_role_admin": ("ผู้ดูแลระบบส่วนกลาง", "Central admin"),
-    "web_role_auditor": ("ผู้ตรวจสอบ", "Auditor"),
-    "web_role_public": ("บุคคลทั่วไป", "Public"),
-    "web_forbidden": ("คุณไม่มีสิทธิ์ทำรายการนี้", "You are not allowed to do this"),
-    "web_sign_in_required": ("โปรดเข้าสู่ระบบก่อน", "Please sign in first"),
-    "web_back_home": ("กลับหน้าแรก", "Back to the start page"),
-    "web_orgs_title": ("องค์กรชุมชน", "Community organizations"),
-    "web_org_new": ("เพิ่มองค์กรใหม่", "New organization"),
-    "web_org_edit_title": ("แก้ไข {name}", "Edit {name}"),
-    "web_search": ("ค้นหาชื่อองค์กร", "Search by name"),
-    "web_search_hint": ("ส่วนหนึ่งของชื่อ ภาษาไทยหรืออังกฤษ", "Part of the name, Thai or English"),
-    "web_search_button": ("ค้นหา", "Search"),
-    "web_filters": ("ตัวกรอง", "Filters"),
-    "web_all": ("ทั้งหมด", "All"),
-    "web_choose": ("เลือก", "Choose"),
-    "web_apply_filters": ("กรอง", "Apply filters"),
-    "web_clear_filters": ("ล้างตัวกรอง", "Clear filters"),
-    "web_verified_since": ("ตรวจสอบล่าสุดตั้งแต่วันที่", "Verified on or after"),
-    "web_date_hint": ("ปี-เดือน-วัน พ.ศ. หรือ ค.ศ. เช่น 2568-03-15", "Year-month-day, B.E. or C.E., e.g. 2025-03-15"),
-    "web_digits_hint": ("เลขไทยหรือเลขอารบิกก็ได้", "Thai or Arabic digits"),
-    "web_total": ("พบ {total} องค์กร", "{total} organizations"),
-    "web_total_capped": ("พบมากกว่า {total} องค์กร", "More than {total} organizations"),
-    "web_export": ("ส่งออก", "Export"),
-    "web_location": ("ที่ตั้ง", "Location"),
-    "web_no_orgs": ("ไม่พบองค์กรตามเงื่อนไขนี้", "No organization matches"),
-    "web_pages": ("หน้า", "Pages"),
-    "web_previous": ("ก่อนหน้า", "Previous"),
-    "web_next": ("ถัดไป", "Next"),
-    "web_page_of": ("หน้า {page} จาก {pages}", "Page {page} of {pages}"),
-    "web_edit": ("แก้ไข", "Edit"),
-    "web_history": ("ประวัติการแก้ไข", "History"),
-    "web_back_to_list": ("กลับไปที่รายการ", "Back to the list"),
-    "web_back_to_record": ("กลับไปที่ข้อมูลองค์กร", "Back to the record"),
-    "web_section_org": ("ข้อมูลองค์กร", "The organization"),
-    "web_section_location": ("ที่ตั้ง", "Location"),
-    "web_refresh_lists": ("ปรับรายการอำเภอ/ตำบลตามที่เลือก", "Update the district and subdistrict lists"),
-    "web_save": ("บันทึก", "Save"),
-    "web_cancel": ("ยกเลิก", "Cancel"),
-    "web_saved": ("บันทึกแล้ว", "Saved"),
-    "web_nothing_changed": ("ไม่มีการเปลี่ยนแปลง จึงไม่ได้บันทึก", "Nothing changed, so nothing was saved"),
-    "web_fix_problems": ("โปรดแก้ไขช่องที่มีข้อความสีแดง", "Please fix the fields marked in red"),
-    "web_year_be": ("พ.ศ. {year}", "{year} B.E."),
-    "web_strength_criteria": ("เกณฑ์ความเข้มแข็ง", "Strength criteria"),
-    "web_strength_assessed_on": ("วันที่ประเมิน", "Assessed on"),
-    "web_strength_assessor": ("ผู้ประเมิน", "Assessed by"),
-    "web_verified_by": ("ผู้ตรวจสอบข้อมูล", "Verified by"),
-    "web_merged_into": ("รวมเข้ากับองค์กร", "Merged into"),
-    "web_conflict_title": ("มีผู้อื่นแก้ไขข้อมูลนี้ก่อนคุณ", "Someone else changed this record first"),
-    "web_conflict_explain": (
-        "ข้อมูลของคุณยังไม่ได้บันทึก ด้านล่างคือข้อมูลที่คุณเปิดแก้ไข ข้อมูลปัจจุบัน (ฉบับที่ {version}) และค่าที่คุณกรอก",
-        "Your changes are not saved. Below: the record as you opened it, as it is now (version {version}), and your values",
-    ),
-    "web_conflict_loaded": ("ตอนที่คุณเปิด", "When you opened it"),
-    "web_conflict_current": ("ปัจจุบัน", "Now"),
-    "web_conflict_yours": ("ค่าที่คุณกรอก", "Your value"),
-    "web_conflict_unchanged": ("(คุณไม่ได้แก้)", "(not changed by you)"),
-    "web_conflict_reapply": (
-        "แบบฟอร์มด้านล่างคือข้อมูลปัจจุบันพร้อมค่าที่คุณแก้ ตรวจดูแล้วกดบันทึกอีกครั้ง",
-        "The form below is the current record with your changes applied: check it and save again",
-    ),
-    "web_reapply": ("บันทึกการแก้ไขของฉันลงฉบับปัจจุบัน", "Apply my changes to the current version"),
-    "web_field": ("ช่องข้อมูล", "Field"),
-    "web_before": ("เดิม", "Before"),
-    "web_after": ("ใหม่", "After"),
-    "web_history_title": ("ประวัติของ {name}", "History of {name}"),
-    "web_as_of": ("ดูข้อมูล ณ วันที่", "The record as of"),
-    "web_as_of_title": ("ข้อมูล ณ สิ้นวันที่ {day}", "The record at the end of {day}"),
-    "web_as_of_none": ("วันนั้นยังไม่มีข้อมูลองค์กรนี้", "The record did not exist yet on that date"),
-    "web_show": ("แสดง", "Show"),
-    "web_reason": ("เหตุผล", "Reason"),
-    "web_event_of_duplicate": ("จากองค์กรที่รวมเข้ามา", "from a merged duplicate"),
-    "web_event_OrgRegistered": ("ลงทะเบียนองค์กร", "Registered"),
-    "web_event_OrgAmended": ("แก้ไขข้อมูล", "Amended"),
-    "web_event_OrgRelocated": ("ย้ายที่ตั้ง", "Relocated"),
-    "web_event_OrgStrengthAssessed": ("ประเมินความเข้มแข็ง", "Strength assessed"),
-    "web_event_OrgVerified": ("ตรวจสอบข้อมูลเป็นปัจจุบัน", "Verified as current"),
-    "web_event_OrgArchived": ("จัดเก็บ", "Archived"),
-    "web_event_OrgRestored": ("นำกลับมาใช้", "Restored"),
-    "web_event_OrgMerged": ("รวมเข้ากับองค์กรอื่น", "Merged into another"),
-    "web_event_OrgAbsorbed": ("รับองค์กรที่ซ้ำเข้ามารวม", "Absorbed a duplicate"),
-    "web_event_OrgUnmerged": ("ยกเลิกการรวม", "Unmerged"),
-    "web_event_OrgReleased": ("ปล่อยองค์กรที่เคยรวม", "Released a duplicate"),
-    "web_month_1": ("ม.ค.", "Jan"), "web_month_2": ("ก.พ.", "Feb"), "web_month_3": ("มี.ค.", "Mar"),
-    "web_month_4": ("เม.ย.", "Apr"), "web_month_5": ("พ.ค.", "May"), "web_month_6": ("มิ.ย.", "Jun"),
-    "web_month_7": ("ก.ค.", "Jul"), "web_month_8": ("ส.ค.", "Aug"), "web_month_9": ("ก.ย.", "Sep"),
-    "web_month_10": ("ต.ค.", "Oct"), "web_month_11": ("พ.ย.", "Nov"), "web_month_12": ("ธ.ค.", "Dec"),
-    # record actions and duplicates (gateway/web/actions.py)
-    "web_actions": ("ดำเนินการกับองค์กรนี้", "Actions on this organization"),
-    "web_date_blank_today": (
-        "ปี-เดือน-วัน พ.ศ. หรือ ค.ศ. เช่น 2568-03-15 (ว่างไว้ = วันนี้)",
-        "Year-month-day, B.E. or C.E., e.g. 2025-03-15 (blank: today)",
-    ),
-    "web_verify_title": ("ยืนยันว่าข้อมูลเป็นปัจจุบัน", "Mark the record verified"),
-    "web_verify_on": ("วันที่ตรวจสอบ", "Date checked"),
-    "web_verify_button": ("ยืนยันข้อมูลเป็นปัจจุบัน", "Mark verified"),
-    "web_verified_done": ("บันทึกการตรวจสอบข้อมูลแล้ว", "Marked as verified"),
-    "web_assess_title": ("ประเมินความเข้มแข็ง", "Assess strength"),
-    "web_assess_button": ("บันทึกผลการประเมิน", "Save the assessment"),
-    "web_assessed_done": ("บันทึกผลการประเมินความเข้มแข็งแล้ว", "Strength assessment saved"),
-    "web_archive_title": ("จัดเก็บองค์กร", "Archive the organization"),
-    "web_archive_explain": (
-        "องค์กรที่จัดเก็บจะไม่นับในตัวชี้วัด และนำกลับมาใช้ได้ภายหลัง",
-        "An archived organization stops counting in the indicators; it can be restored later",
-    ),
-    "web_archive_button": ("จัดเก็บ", "Archive"),
-    "web_archived_done": ("จัดเก็บองค์กรแล้ว", "The organization was archived"),
-    "web_restore_title": ("นำองค์กรกลับมาใช้", "Restore the organization"),
-    "web_restore_explain": ("องค์กรนี้ถูกจัดเก็บอยู่ นำกลับมาใช้เพื่อแก้ไขและนับในตัวชี้วัดอีกครั้ง",
-                            "This organization is archived; restore it to edit it and count it again"),
-    "web_restore_button": ("นำกลับมาใช้", "Restore"),
-    "web_restored_done": ("นำองค์กรกลับมาใช้แล้ว", "The organization was restored"),
-    "web_reason_hint": ("ไม่บังคับ ไม่เกิน 500 ตัวอักษร", "Optional, at most 500 characters"),
-    "web_action_conflict_explain": (
-        "รายการของคุณยังไม่ได้บันทึก ด้านล่างคือสิ่งที่เปลี่ยนไปตั้งแต่คุณเปิดหน้านี้ (ข้อมูลปัจจุบันคือฉบับที่ {version}) ตรวจดูแล้วทำรายการอีกครั้ง",
-        "Your action was not saved. Below: what changed since you opened this page (the record is now version "
-        "{version}); check it and do it again",
-    ),
-    "web_merged_note": ("องค์กรนี้ถูกรวมเข้ากับ", "This organization was merged into"),
-    "web_unmerge_explain": ("ยกเลิกการรวม องค์กรนี้จะกลับมาแยกเป็นองค์กรของตนเอง ประวัติทั้งหมดยังอยู่ครบ",
-                            "Undo the merge: this organization stands on its own again; all history is kept"),
-    "web_unmerge_button": ("ยกเลิกการรวม", "Undo the merge"),
-    "web_unmerged_done": ("ยกเลิกการรวมแล้ว", "The merge was undone"),
-    "web_duplicates_link": ("องค์กรที่อาจซ้ำกัน", "Possible duplicates"),
-    "web_duplicates_title": ("องค์กรที่อาจซ้ำกัน", "Possible duplicates"),
-    "web_duplicates_explain": (
-        "องค์กรในตำบลเดียวกันที่ชื่อคล้ายกัน รวมเฉพาะที่เป็นองค์กรเดียวกันจริง การรวมยกเลิกได้ภายหลังและไม่มีข้อมูลใดถูกลบ",
-        "Organizations of one subdistrict with similar names: merge only those that really are one organization; "
-        "a merge can be undone later and nothing is deleted",
-    ),
-    "web_duplicates_total": ("พบ {total} กลุ่ม", "{total} groups"),
-    "web_duplicates_count": ("{count} องค์กร", "{count} organizations"),
-    "web_no_duplicates": ("ไม่พบองค์กรที่อาจซ้ำกัน", "No possible duplicates found"),
-    "web_survivor": ("เก็บไว้เป็นหลัก", "Keep this one"),
-    "web_merge_this": ("รวมเข้ากับองค์กรหลัก", "Merge into the kept one"),
-    "web_merge_hint": (
-        "เลือกองค์กรที่จะเก็บไว้เป็นหลัก แล้วเลือกองค์กรที่จะรวมเข้าไป องค์กรที่รวมแล้วจะไม่นับในตัวชี้วัด",
-        "Choose the organization to keep, then the ones to merge into it; merged ones stop counting in the indicators",
-    ),
-    "web_merge_button": ("รวมองค์กรที่เลือก", "Merge the chosen ones"),
-    "web_merge_choose": (
-        "เลือกองค์กรที่จะเก็บไว้หนึ่งแห่ง และองค์กรอื่นที่จะรวมเข้าไปอย่างน้อยหนึ่งแห่ง",
-        "Choose one organization to keep and at least one other to merge into it",
-    ),
-    "web_merge_conflict": (
-        "มีผู้อื่นแก้ไของค์กรในกลุ่มนี้ก่อนคุณ จึงยังไม่ได้รวม รายการด้านล่างเป็นข้อมูลปัจจุบัน ตรวจดูแล้วรวมอีกครั้ง",
-        "Someone else changed an organization of this group first, so it was not merged; the list below is current: "
-        "check it and merge again",
-    ),
-    "web_merged_done": ("รวม {count} องค์กรเข้ากับ {name} แล้ว", "Merged {count} into {name}"),
-    # indicators, audit and import pages (gateway/web/indicators.py, audit.py, imports.py)
-    "web_indicators_title": ("ตัวชี้วัดของเครือข่าย", "The network's indicators"),
-    "web_scope": ("ระดับ", "Level"),
-    "web_scope_place": ("พื้นที่", "Place"),
-    "web_scope_nation": ("ประเทศ", "Nation"),
-    "web_scope_region": ("ภาค", "Region"),
-    "web_scope_province": ("จังหวัด", "Province"),
-    "web_scope_center": ("ศูนย์ประสานงาน", "Center"),
-    "web_indicators_as_of": ("ณ วันที่", "As of"),
-    "web_indicators_at_end_of": ("ข้อมูล ณ สิ้นวันที่ {day}", "Figures at the end of {day}"),
-    "web_indicators_now": ("ข้อมูลล่าสุด", "Latest figures"),
-    "web_indicators_none": ("ยังไม่มีข้อมูลในระดับนี้", "No figures at this level yet"),
-    "web_indicators_per": ("ตัวชี้วัดราย{scope}", "Indicators per {scope}"),
-    "web_indicator": ("ตัวชี้วัด", "Indicator"),
-    "web_indicator_value": ("ผลงาน", "Value"),
-    "web_indicator_target": ("เป้าหมาย", "Target"),
-    "web_indicator_share": ("ร้อยละของเป้าหมาย", "Share of target"),
-    "web_indicators_targets_note": (
-        "เป้าหมายเป็นเป้าหมายระดับประเทศ เป้าหมายรายศูนย์จะกำหนดโดยผู้ดูแลระบบส่วนกลาง",
-        "Targets are the national ones; central admins will set each center's targets",
-    ),
-    "web_audit_title": ("ตรวจสอบย้อนหลัง", "Audit"),
-    "web_audit_chains": ("ความถูกต้องของห่วงโซ่ข้อมูล", "Chain verification"),
-    "web_audit_chains_explain": (
-        "ทุกเหตุการณ์ผูกกับเหตุการณ์ก่อนหน้าด้วยค่าแฮช การตรวจสอบคำนวณใหม่ทั้งหมดเพื่อยืนยันว่าไม่มีการแก้ไขหรือลบ",
-        "Every event is chained to the one before by its hash; verifying recomputes them all to show nothing "
-        "was changed or removed",
-    ),
-    "web_audit_source": ("แหล่งข้อมูล", "Source"),
-    "web_source_orgs": ("ทะเบียนองค์กรชุมชน", "Organization register"),
-    "web_source_people": ("ทะเบียนบุคคล", "People register"),
-    "web_source_knowledge": ("คลังความรู้", "Knowledge"),
-    "web_audit_events": ("จำนวนเหตุการณ์", "Events"),
-    "web_audit_result": ("ผลการตรวจสอบ", "Result"),
-    "web_audit_not_checked": ("ยังไม่ได้ตรวจสอบ (ข้อมูลมาก กดปุ่มด้านล่าง)", "Not checked yet (a large log: use the button below)"),
-    "web_audit_chain_ok": ("ถูกต้องครบถ้วน", "Intact"),
-    "web_audit_chain_broken": ("ห่วงโซ่ขาดที่ลำดับ {seq}", "Broken at seq {seq}"),
-    "web_audit_verify_chains": ("ตรวจสอบห่วงโซ่ตอนนี้", "Verify the chains now"),
-    "web_audit_compare": ("เทียบตัวชี้วัดกับการคำนวณใหม่ทั้งหมด", "Compare the indicators with a fresh replay"),
-    "web_audit_projection_equal": (
-        "ตัวชี้วัดที่ใช้งานอยู่ตรงกับการคำนวณใหม่จากเหตุการณ์ทั้งหมด",
-        "The live indicators equal a fresh replay of every event",
-    ),
-    "web_audit_projection_differs": (
-        "ตัวชี้วัดที่ใช้งานอยู่ต่างจากการคำนวณใหม่ {count} รายการ",
-        "The live indicators differ from a fresh replay in {count} places",
-    ),
-    "web_audit_search": ("ค้นหาเหตุการณ์", "Search the events"),
-    "web_audit_user": ("ผู้ใช้", "User"),
-    "web_audit_user_hint": ("ชื่อผู้ใช้ทั้งชื่อ", "The whole user name"),
-    "web_audit_type": ("ประเภทเหตุการณ์", "Event type"),
-    "web_audit_from": ("ตั้งแต่วันที่", "From"),
-    "web_audit_to": ("ถึงวันที่", "To"),
-    "web_audit_total": ("พบ {total} เหตุการณ์", "{total} events"),
-    "web_audit_total_capped": ("พบมากกว่า {total} เหตุการณ์", "More than {total} events"),
-    "web_audit_when": ("เวลา", "When"),
-    "web_audit_record": ("ข้อมูล", "Record"),
-    "web_audit_seq": ("ลำดับ", "Seq"),
-    "web_audit_none": ("ไม่พบเหตุการณ์ตามเงื่อนไขนี้", "No event matches"),
-    "web_import_title": ("นำเข้าข้อมูลองค์กรจากไฟล์", "Import organizations from a spreadsheet"),
-    "web_import_explain": (
-        "ใช้ไฟล์แม่แบบ กรอกแถวละหนึ่งองค์กร ทดลองตรวจสอบก่อน แล้วจึงยืนยันการนำเข้า องค์กรที่มีอยู่แล้วจะถูกปรับปรุง ไม่ซ้ำ",
-        "Fill the template, one organization a row; check it with a dry run, then confirm. Organizations "
-        "already registered are updated, never duplicated",
-    ),
-    "web_import_template": ("ดาวน์โหลดไฟล์แม่แบบ (.xlsx)", "Download the template (.xlsx)"),
-    "web_import_file": ("ไฟล์", "File"),
-    "web_import_file_hint": ("ไฟล์ .xlsx หรือ .csv (UTF-8 หรือ TIS-620) ไม่เกิน 8 MB",
-                             ".xlsx, or .csv in UTF-8 or TIS-620, at most 8 MB"),
-    "web_import_mode": ("ทำอะไร", "What to do"),
-    "web_import_mode_dry_run": ("ทดลองตรวจสอบ ยังไม่บันทึก", "Dry run: check, write nothing"),
-    "web_import_mode_import": ("นำเข้าเลย", "Import"),
-    "web_import_bad_rows": ("แถวที่ไม่ผ่านการตรวจสอบ", "Rows that do not pass"),
-    "web_import_accept_valid": ("นำเข้าเฉพาะแถวที่ถูกต้อง", "Import the good rows only"),
-    "web_import_accept_valid_hint": (
-        "ถ้าไม่เลือก แถวที่ผิดแม้แถวเดียวจะทำให้ไม่บันทึกข้อมูลใดเลย",
-        "If not chosen, a single bad row means nothing is written",
-    ),
-    "web_import_start": ("ส่งไฟล์", "Send the file"),
-    "web_import_job_title": ("ผลการนำเข้าข้อมูล", "Import"),
-    "web_import_started": ("เริ่มเมื่อ", "Started"),
-    "web_import_status_queued": ("รอคิว", "Queued"),
-    "web_import_status_checking": ("กำลังตรวจสอบ", "Checking"),
-    "web_import_status_importing": ("กำลังนำเข้า", "Importing"),
-    "web_import_status_done": ("เสร็จแล้ว", "Done"),
-    "web_import_status_failed": ("ไม่สำเร็จ", "Not done"),
-    "web_import_progress": ("ทำแล้ว {done} จาก {total} แถว", "{done} of {total} rows done"),
-    "web_import_refreshing": ("หน้านี้จะโหลดใหม่เองทุก {seconds} วินาที", "This page reloads itself every {seconds} s."),
-    "web_import_refresh_now": ("โหลดใหม่ตอนนี้", "Reload now"),
-    "web_import_result": ("ผลลัพธ์", "Result"),
-    "web_import_created": ("เพิ่มใหม่", "Created"),
-    "web_import_updated": ("แก้ไข", "Updated"),
-    "web_import_unchanged": ("เหมือนเดิม", "Unchanged"),
-    "web_import_rejected": ("ไม่ผ่าน", "Rejected"),
-    "web_import_written": ("บันทึกข้อมูลแล้ว", "Imported: the data is saved"),
-    "web_import_nothing_written": ("ยังไม่ได้บันทึกข้อมูลใดๆ", "Nothing was written"),
-    "web_import_confirm_explain": (
-        "ผลการทดลองไม่มีปัญหาที่ขัดขวางการนำเข้า กดยืนยันเพื่อนำเข้าไฟล์เดิมจริง",
-        "The dry run found nothing that stops the import: confirm to import the same file for real",
-    ),
-    "web_import_confirm": ("ยืนยันการนำเข้า", "Confirm the import"),
-    "web_import_problems": ("ปัญหาที่พบ {count} รายการ", "{count} problems found"),
-    "web_import_error_report": ("ดาวน์โหลดรายงานข้อผิดพลาด (.csv)", "Download the error report (.csv)"),
-    "web_import_message": ("ข้อความ", "Message"),
-    "web_import_more_problems": ("แสดง 500 รายการแรก รายการทั้งหมดอยู่ในรายงานข้อผิดพลาด",
-                                 "The first 500 are shown; the error report has them all"),
-    "web_import_another": ("นำเข้าไฟล์อื่น", "Import another file"),
-    "web_import_file_gone": (
-        "ไม่พบไฟล์ของการทดลองนี้แล้ว (ยืนยันไปแล้ว หรือเกิน 1 วัน) โปรดส่งไฟล์อีกครั้ง",
-        "The file of this dry run is no longer kept (confirmed already, or older than a day): send it again",
-    ),
-    # --- end of web pages
+    "source_orgs": ("ทะเบียนองค์กรชุมชน", "Organization register"),
+    "source_people": ("ทะเบียนบุคคล", "People register"),
+    "source_knowledge": ("คลังความรู้", "Knowledge"),
 }
+
+
+class DuplicateCode(Exception):
+    """A code defined by two owners of the catalogue."""
+
+
+_added: dict[str, dict[str, tuple[str, str]]] = {}  # owner -> entries, besides the core and the registers'
+
+
+def add(owner: str, entries: dict[str, tuple[str, str]]) -> None:
+    """Add an owner's entries (the gateway's page texts) to the catalogue."""
+    _added[owner] = entries
+    _merged.clear()
+
+
+def parts() -> dict[str, dict[str, tuple[str, str]]]:
+    """Every owner's entries: the chassis', each built register's, then those added."""
+    from services.registry import BUILT_SOURCES, contract
+
+    return {"chassis": CORE, **{name: contract(name, "messages").MESSAGES for name in BUILT_SOURCES}, **_added}
+
+
+_merged: dict[str, tuple[str, str]] = {}
+
+
+def _catalogue() -> dict[str, tuple[str, str]]:
+    if not _merged:
+        owners: dict[str, str] = {}
+        for owner, entries in parts().items():
+            for code in entries:
+                if code in owners:
+                    raise DuplicateCode(f"{code} is defined by {owners[code]} and by {owner}")
+                owners[code] = owner
+            _merged.update(entries)
+    return _merged
+
+
+class _Catalogue(Mapping):
+    """The union of every owner's entries, read like one dict."""
+
+    def __getitem__(self, code: str) -> tuple[str, str]:
+        return _catalogue()[code]
+
+    def __iter__(self):
+        return iter(_catalogue())
+
+    def __len__(self) -> int:
+        return len(_catalogue())
+
+    def __contains__(self, code) -> bool:
+        return code in _catalogue()
+
+
+CATALOGUE = _Catalogue()
 
 
 def message(code: str, **params) -> dict[str, str]:
     """The Thai and English text of a catalogue entry, with its parameters filled in."""
-    th, en = CATALOGUE.get(code, CATALOGUE["invalid"])
+    catalogue = _catalogue()
+    th, en = catalogue.get(code, catalogue["invalid"])
     return {"th": th.format(**params), "en": en.format(**params)}

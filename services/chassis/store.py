@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 
-import orjson
 from dataclasses import dataclass
 from typing import Callable
+
+import orjson
 
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -16,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from . import tables
 from .database import bulk_insert, exclusive
 from .envelope import (
-    GENESIS, STORED_COLUMNS, canonical_json, envelope_text, first_break, hashed_text, link, new_ids, utc_timestamp,
+    GENESIS, Pending, STORED_COLUMNS, canonical_json, envelope_text, first_break, hashed_text, link, new_ids, utc_timestamp,
 )
 from .errors import Conflict
 
@@ -34,17 +35,6 @@ class _Seen(Exception):
     def __init__(self, result: dict):
         super().__init__()
         self.result = result
-
-
-@dataclass(frozen=True)
-class Pending:
-    """An event a command decided on, before the store gives it a place in the log."""
-
-    stream: str
-    version: int  # the stream's version after this event
-    type: str
-    data: dict
-    schema: int = 1
 
 
 @dataclass(frozen=True)

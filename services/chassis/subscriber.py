@@ -18,6 +18,7 @@ from .envelope import GENESIS
 log = logging.getLogger(__name__)
 
 Apply = Callable[[Connection, str, list[dict]], None]
+Clear = Callable[[Connection], None]
 Fetch = Callable[[str, int, int], list[dict]]  # (source, after seq, limit) -> events
 
 
@@ -26,9 +27,13 @@ class ChainBroken(Exception):
 
 
 class CatchUpSubscriber:
-    def __init__(self, engine: Engine, apply: Apply, page: int = 2000):
+    """Applies each source's events to a projection exactly once, in `seq` order: `apply`
+    writes a run of them, `clear` drops everything it wrote (for `replay`)."""
+
+    def __init__(self, engine: Engine, apply: Apply, page: int = 2000, clear: Clear | None = None):
         self.engine = engine
         self.apply = apply
+        self.clear = clear
         self.page = page
         self._lock = threading.Lock()  # green under eventlet; one applier per process
         self._last_look: dict[str, tuple[int, int]] = {}  # source -> (position, head) at the last look
@@ -95,8 +100,14 @@ class CatchUpSubscriber:
             _save_checkpoint(conn, source, fresh[-1])
             return len(fresh)
 
-    def reset(self, conn: Connection) -> None:
-        conn.execute(tables.checkpoints.delete())
+    def replay(self, sources: list[str], fetch: Fetch) -> dict:
+        """Drop the projection and its checkpoints, then catch up on every source from seq 0."""
+        with self._lock:
+            with self.engine.begin() as conn:
+                self.clear(conn)
+                conn.execute(tables.checkpoints.delete())
+        applied = {source: self.catch_up(source, fetch) for source in sources}
+        return {"applied": applied, "events": sum(applied.values())}
 
 
 def _checkpoint(conn: Connection, source: str) -> tuple[int, str]:

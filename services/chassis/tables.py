@@ -9,7 +9,7 @@ events = Table(
     "events",
     log_metadata,
     Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
-    Column("id", String(36), nullable=False),  # a random UUID; no index to maintain on every append
+    Column("id", String(36), nullable=False),  # a time-ordered UUID (v7); no index to maintain on every append
     Column("stream", String(80), nullable=False),
     Column("version", Integer, nullable=False),
     Column("type", String(80), nullable=False),

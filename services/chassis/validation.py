@@ -6,22 +6,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
-from .errors import CommandRejected
+from services import reference
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_THAI_DIGIT = re.compile("[๐-๙]")
+from .errors import CommandRejected
+from .thai import EARLIEST_BE, EARLIEST_CE, common_era, common_era_date_text, to_arabic_digits
+
 _SEPARATORS = re.compile(r"[\s,]")
 _DIGITS = re.compile(r"[+-]?\d{1,12}")
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 _CODES_BY_FIELD_KIND = {"invalid": "invalid", "required": "required", "null": "null"}
-
-
-def to_arabic_digits(text: str) -> str:
-    # translate() looks up every character; finding out that there is nothing to translate is cheaper
-    return text.translate(THAI_DIGITS) if _THAI_DIGIT.search(text) else text
 
 
 def coded(code: str, **params) -> str:
@@ -114,6 +111,42 @@ class WholeNumber(QuickValidation, fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class Year(WholeNumber):
+    """A C.E. or B.E. year in Thai or Arabic digits, always loaded as C.E.; never in the future."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return past_year(common_era(super()._deserialize(value, attr, data, **kwargs)))
+
+
+def past_year(year: int, today: date | None = None) -> int:
+    """A C.E. year that is neither in the future nor before EARLIEST_CE, else ValidationError."""
+    if year > (today or date.today()).year:
+        raise ValidationError("year_in_future")
+    if year < EARLIEST_CE:
+        raise ValidationError(coded("year_too_early", min_ce=EARLIEST_CE, min_be=EARLIEST_BE))
+    return year
+
+
+class IsoDate(fields.Date):
+    """An ISO date whose year may be B.E. (2568-03-15), in Thai or Arabic digits; never future."""
+
+    default_error_messages = {"invalid": "invalid_date"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = common_era_date_text(value)
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if day > date.today():
+            raise ValidationError("date_in_future")
+        return day
+
+
+def iso_day(typed: str) -> str:
+    """A date as a person types it (B.E. or C.E., Thai or Arabic digits) as ISO C.E. text;
+    raises ValidationError with the catalogue code of what is wrong."""
+    return IsoDate().deserialize(typed).isoformat()
+
+
 class StrictSchema(Schema):
     """Unknown fields are errors; every built-in message is a catalogue code."""
 
@@ -129,6 +162,15 @@ class StrictSchema(Schema):
                 field.error_messages[key] = _CODES_BY_FIELD_KIND[key]
             if field.error_messages.get("invalid", "").endswith("."):
                 field.error_messages["invalid"] = "invalid"
+
+
+def located(location: dict, row: int | None = None) -> str:
+    """The coordination center of a location (the location gives the center), once its codes
+    check out against the reference data; CommandRejected naming each field that does not."""
+    center, problems = reference.locate(location)
+    if problems:
+        raise CommandRejected([{"field": f, "code": c, "row": row, "params": {}} for f, c in problems])
+    return center
 
 
 def problems_from(error: ValidationError, row: int | None = None) -> list[dict]:
@@ -163,6 +205,6 @@ def load(schema: Schema, payload, row: int | None = None, **kwargs):
 
 
 __all__ = [
-    "EXCLUDE", "Code", "Codes", "StrictSchema", "Text", "WholeNumber", "between", "coded", "load",
-    "max_length", "one_of", "problems_from", "to_arabic_digits",
+    "EXCLUDE", "Code", "Codes", "IsoDate", "StrictSchema", "Text", "WholeNumber", "Year", "between", "coded",
+    "iso_day", "load", "located", "max_length", "one_of", "past_year", "problems_from",
 ]

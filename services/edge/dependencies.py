@@ -10,7 +10,7 @@ import threading
 import eventlet
 from nameko.extensions import DependencyProvider
 
-from sanphalang.config import settings
+from services.settings import settings
 from services.chassis.broker import BatchPublisher
 from services.chassis.database import make_engine, one_at_a_time
 from services.chassis.relay import Relay
@@ -91,14 +91,15 @@ class EventLog(DependencyProvider):
 class Subscriber(DependencyProvider):
     """Gives workers the reporting database's CatchUpSubscriber."""
 
-    def __init__(self, service: str, apply, create_schema=None):
+    def __init__(self, service: str, apply, clear=None, create_schema=None):
         self.service = service
         self.apply = apply
+        self.clear = clear
         self.create_schema = create_schema
 
     def setup(self):
         self.engine = make_engine(settings().database_url(self.service))
-        self.subscriber = CatchUpSubscriber(self.engine, self.apply)
+        self.subscriber = CatchUpSubscriber(self.engine, self.apply, clear=self.clear)
         with one_at_a_time(self.engine, "schema"):
             self.subscriber.create_schema()
             if self.create_schema is not None:

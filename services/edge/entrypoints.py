@@ -6,7 +6,7 @@ from __future__ import annotations
 from kombu import Queue
 from nameko.events import SERVICE_POOL, EventHandler
 
-from sanphalang.config import settings
+from services.settings import settings
 from services.chassis.broker import BATCH
 
 

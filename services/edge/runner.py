@@ -7,7 +7,7 @@ import signal
 import eventlet
 from nameko.runners import ServiceRunner
 
-from sanphalang.config import settings
+from services.settings import settings
 
 log = logging.getLogger(__name__)
 

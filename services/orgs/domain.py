@@ -5,16 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from services import reference
-from services.chassis.envelope import new_ids
-from services.chassis.errors import Archived, CommandRejected, rejected
-from services.chassis.store import Pending
-
-from . import events as ev
-
-EDITABLE = ("name", "name_en", "type", "founded_year", "members", "areas", "contact_person", "source")
-LOCATION = ("province", "district", "subdistrict", "village_no", "address")
-FIELDS = (*EDITABLE, *LOCATION)
+from services.chassis.envelope import Pending, new_ids
+from services.chassis.errors import Archived, rejected
+from services.chassis.validation import located
+from services.contracts.orgs import events as ev
+from services.contracts.orgs.schemas import EDITABLE, FIELDS, LOCATION
 
 
 @dataclass(frozen=True)
@@ -32,12 +27,7 @@ class Organization:
         return Pending(stream=self.stream, version=self.version + offset, type=kind, data=data)
 
 
-def locate(values: dict, row: int | None = None) -> str:
-    """Check the location against the reference data and return its coordination center."""
-    problems = reference.check_location(values["province"], values.get("district"), values.get("subdistrict"))
-    if problems:
-        raise CommandRejected([{"field": f, "code": c, "row": row, "params": {}} for f, c in problems])
-    return reference.center_for(values["province"], values.get("district")).code
+locate = located  # an organization's center is its location's (CommandRejected if that does not check out)
 
 
 def _plain(values: dict) -> dict:
@@ -93,7 +83,8 @@ def assess(org: Organization, assessment: dict, assessor: str) -> list[Pending]:
     return [org.next(ev.STRENGTH_ASSESSED, data)]
 
 
-def verify(org: Organization, on: date | None, by: str) -> list[Pending]:
+def confirm_current(org: Organization, on: date | None, by: str) -> list[Pending]:
+    """The record was checked on `on` (default today) by `by` and found current."""
     _editable(org)
     return [org.next(ev.VERIFIED, {"on": (on or date.today()).isoformat(), "by": by})]
 

@@ -1,18 +1,20 @@
 """The register's own read model: one row per organization, kept in the same transaction as
-the events that change it, and the queries the service answers from it."""
+the events that change it, the stage of its imports, and the look-ups the service makes."""
 from __future__ import annotations
 
 import json
 
 import orjson
-
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, select, text, tuple_
 from sqlalchemy.engine import Connection, Engine
 
-from services.chassis.database import bulk_insert, is_postgres
+from services.chassis.database import is_postgres
+from services.chassis.registers.readmodel import RowProjection
+from services.chassis.registers.staging import Stage
+from services.chassis.thai import buddhist_era
+from services.contracts.orgs import events as ev
 
 from . import domain
-from . import events as ev
 from .names import normalize
 
 metadata = MetaData()
@@ -50,25 +52,17 @@ organizations = Table(
     Index("ix_organizations_natural_key", "subdistrict", "name_key"),
 )
 
-FILTERS = ("center", "province", "district", "subdistrict", "type", "status", "strength", "verified_since")
+# An import's checked rows, with the natural key each is found again by
+STAGE = Stage(metadata, keys=(Column("subdistrict", String(6), nullable=False),
+                              Column("name_key", String(200), nullable=False)),
+              key_of=lambda fields: (fields["subdistrict"], normalize(fields["name"])))
 
 
 def create_schema(engine: Engine) -> None:
-    from . import search, staging  # noqa: F401 (staging's table is in this metadata)
+    from .search import SEARCH
 
     metadata.create_all(engine)
-    search.create_schema(engine)
-
-
-def project(conn: Connection, stored: list[dict]) -> None:
-    """Bring the rows up to date with freshly appended events (same transaction)."""
-    bulk_insert(conn, organizations, [_new_row(e) for e in stored if e["type"] == ev.REGISTERED])
-    for event in stored:
-        if event["type"] != ev.REGISTERED:
-            values = {"version": event["version"], "updated_at": event["at"], **_changes(event)}
-            conn.execute(
-                organizations.update().where(organizations.c.id == ev.org_id_of(event["stream"])).values(**values)
-            )
+    SEARCH.create_schema(engine)
 
 
 def _new_row(event: dict) -> dict:
@@ -111,11 +105,15 @@ def _changes(event: dict) -> dict:
     return {}
 
 
+# the rows up to date with each command's events, in its transaction
+project = RowProjection(organizations, ev.REGISTERED, _new_row, _changes, ev.org_id_of)
+
+
 def public(row: dict) -> dict:
     """A row as the API shows it."""
     out = {k: v for k, v in row.items() if not k.startswith(("strength_", "verified_")) and k != "name_key"}
     out["areas"] = json.loads(row["areas"] or "[]")
-    out["founded_year_be"] = row["founded_year"] + 543 if row.get("founded_year") else None
+    out["founded_year_be"] = buddhist_era(row["founded_year"]) if row.get("founded_year") else None
     out["strength"] = {
         "level": row["strength_level"], "criteria": json.loads(row["strength_criteria"] or "[]"),
         "assessed_on": row["strength_assessed_on"], "assessor": row["strength_assessor"],
@@ -136,9 +134,7 @@ def _aggregate(row: dict) -> domain.Organization:
 
 
 def get(engine: Engine, org_id: str) -> dict | None:
-    with engine.connect() as conn:
-        row = conn.execute(select(organizations).where(organizations.c.id == org_id)).mappings().first()
-    return dict(row) if row else None
+    return project.get(engine, org_id)
 
 
 _NATURAL_KEY = tuple_(organizations.c.subdistrict, organizations.c.name_key)
@@ -172,9 +168,3 @@ def _at_keys(conn: Connection, keys) -> dict[tuple[str, str], domain.Organizatio
     # whole table, once for every chunk of an import; for IN it walks the natural-key index.
     query = select(organizations).where(_NATURAL_KEY.in_(keys), organizations.c.status != "merged")
     return {(row["subdistrict"], row["name_key"]): _aggregate(dict(row)) for row in conn.execute(query).mappings()}
-
-
-def search(engine: Engine, filters: dict, page: int = 1, per_page: int = 50) -> dict:
-    from . import search as search_
-
-    return search_.query(engine, filters, page, per_page)

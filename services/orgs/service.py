@@ -1,18 +1,21 @@
-"""The orgs nameko service: RPC in, handlers, RPC out. Nothing else lives here."""
+"""The orgs nameko service: RPC in, handlers, RPC out. The event log's RPCs and the imports'
+come from the edge's mixins; nothing else lives here."""
 from __future__ import annotations
 
 from nameko.rpc import rpc
-from nameko.timer import timer
 
+from services.contracts.orgs.events import SOURCE
 from services.edge.dependencies import EventLog
+from services.edge.source import EventSource, SpreadsheetImports
 
-from . import handlers, readmodel, staging
-from .events import SOURCE
+from . import handlers, readmodel
+from .imports import IMPORTER
 
 
-class OrgsService:
+class OrgsService(EventSource, SpreadsheetImports):
     name = SOURCE
     log = EventLog(SOURCE, create_schema=readmodel.create_schema)
+    importer = IMPORTER
 
     @rpc
     def register(self, payload, actor, key=None):
@@ -21,30 +24,6 @@ class OrgsService:
     @rpc
     def register_batch(self, payloads, actor, key=None, first_row=1):
         return handlers.register_batch(self.log, payloads, actor, key, first_row)
-
-    @rpc
-    def import_rows(self, payloads, actor, key=None, first_row=1, dry_run=False, accept_valid=False):
-        return handlers.import_rows(self.log, payloads, actor, key, first_row, dry_run, accept_valid)
-
-    @rpc
-    def check_rows(self, payloads, first_row=1, stage=None):
-        return handlers.check_rows(self.log, payloads, first_row, stage)
-
-    @rpc
-    def import_staged(self, stage, first_row, last_row, expected, actor, key=None):
-        return handlers.import_staged(self.log, stage, first_row, last_row, expected, actor, key)
-
-    @rpc
-    def discard_stage(self, stage):
-        return handlers.discard_stage(self.log, stage)
-
-    @rpc
-    def stage_keys_apart(self, stage, chunk):
-        return handlers.stage_keys_apart(self.log, stage, chunk)
-
-    @timer(interval=3600)
-    def purge_stages(self):
-        staging.purge(self.log.engine)
 
     @rpc
     def amend(self, org_id, changes, expected_version, actor, key=None):
@@ -59,16 +38,16 @@ class OrgsService:
         return handlers.assess(self.log, org_id, assessment, expected_version, actor, key)
 
     @rpc
-    def verify(self, org_id, payload, expected_version, actor, key=None):
-        return handlers.verify(self.log, org_id, payload, expected_version, actor, key)
+    def confirm_current(self, org_id, payload, expected_version, actor, key=None):
+        return handlers.confirm_current(self.log, org_id, payload, expected_version, actor, key)
 
     @rpc
     def archive(self, org_id, expected_version, actor, reason=None, key=None):
-        return handlers.archive(self.log, org_id, expected_version, reason, actor, key)
+        return handlers.archive(self.log, org_id, expected_version, actor, reason, key)
 
     @rpc
     def restore(self, org_id, expected_version, actor, reason=None, key=None):
-        return handlers.restore(self.log, org_id, expected_version, reason, actor, key)
+        return handlers.restore(self.log, org_id, expected_version, actor, reason, key)
 
     @rpc
     def merge(self, survivor_id, payload, expected_version, actor, key=None):
@@ -93,23 +72,3 @@ class OrgsService:
     @rpc
     def history(self, org_id):
         return handlers.history(self.log, org_id)
-
-    @rpc
-    def events_since(self, seq, limit=1000):
-        return self.log.events_since(seq, min(limit, 10_000))
-
-    @rpc
-    def head(self):
-        return self.log.head()
-
-    @rpc
-    def search_events(self, filters=None, page=1, per_page=50):
-        return self.log.search(filters or {}, page, per_page)
-
-    @rpc
-    def verify_chain(self):
-        return self.log.verify()
-
-    @rpc
-    def health(self):
-        return {"service": SOURCE, "database": self.log.head()["seq"] >= 0}

@@ -1,6 +1,6 @@
 """Reference data read the same way by every service: divisions, regions, coordination centers."""
 
-from .centers import BANGKOK_ZONES, Center, center, center_for, centers
+from .centers import BANGKOK_ZONES, LOCATION_CODES, Center, center, center_for, center_of, centers, locate
 from .geography import (
     BANGKOK,
     REGIONS,
@@ -17,14 +17,17 @@ from .geography import (
 __all__ = [
     "BANGKOK",
     "BANGKOK_ZONES",
+    "LOCATION_CODES",
     "REGIONS",
     "Center",
     "center",
     "center_for",
+    "center_of",
     "centers",
     "check_location",
     "district",
     "districts",
+    "locate",
     "province",
     "provinces",
     "region_of",

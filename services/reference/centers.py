@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ._data import read_csv
-from .geography import BANGKOK, province, provinces, region_of
+from .geography import BANGKOK, check_location, province, provinces, region_of
 
 # Bangkok zone groups in center order (BKK1..BKK6): Thai name, English name.
 BANGKOK_ZONES: tuple[tuple[str, str], ...] = (
@@ -84,3 +84,23 @@ def center_for(province_code: str, district_code: str | None = None) -> Center:
     if province_code == BANGKOK:
         return _zone_center_by_district()[district_code]
     return _centers_by_code()[f"P{province_code}"]
+
+
+LOCATION_CODES = ("province", "district", "subdistrict")
+
+
+def locate(location) -> tuple[str | None, list[tuple[str, str]]]:
+    """Where a record belongs: (its center's code, []) for a location (a mapping with province,
+    district and subdistrict codes) that checks out, else (None, its (field, code) problems).
+    The one rule of the network: the location gives the center."""
+    province, district, subdistrict = (str(location.get(name) or "") or None for name in LOCATION_CODES)
+    problems = check_location(province, district, subdistrict)
+    if problems:
+        return None, problems
+    return center_for(province, district).code, []
+
+
+def center_of(location) -> str | None:
+    """The center of a location, or None when its codes do not check out (whoever then
+    validates it names the field)."""
+    return locate(location)[0]

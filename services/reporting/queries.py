@@ -6,7 +6,7 @@ from sqlalchemy.engine import Engine
 
 from services import reference
 
-from .indicators import INDICATORS, NATION, SCOPES
+from services.contracts.reporting import INDICATORS, NATION, SCOPES
 from .projections import indicator_deltas
 
 

@@ -1,37 +1,31 @@
-"""The reporting nameko service: batches in through the catch-up subscriber, indicators,
-replay and verify out over RPC."""
+"""The reporting nameko service: every register's event batches in through the catch-up
+subscriber, indicators, replay and verify out over RPC. The registers are the registry's:
+each gets a batch handler (`on_<source>_batch`) and an RPC proxy for filling gaps."""
 from __future__ import annotations
-
-import logging
 
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
-from sanphalang.config import RUNNING_SOURCES, settings
 from services.edge.dependencies import Subscriber
 from services.edge.entrypoints import batch_handler
+from services.registry import BUILT_SOURCES
+from services.settings import settings
 
 from . import audit, projections, queries
-
-log = logging.getLogger(__name__)
 
 
 class ReportingService:
     name = "reporting"
-    subscriber = Subscriber("reporting", projections.apply, create_schema=projections.create_schema)
-    orgs = RpcProxy("orgs")
+    subscriber = Subscriber("reporting", projections.apply, clear=projections.clear,
+                            create_schema=projections.create_schema)
 
     def _fetch(self, source, after, limit):
         return getattr(self, source).events_since(after, limit)
 
-    @batch_handler("orgs")
-    def on_orgs_batch(self, batch):
-        self.subscriber.on_batch(batch, self._fetch)
-
     @timer(interval=settings().catchup_interval)
     def compare_heads(self):
         """Whatever the broker lost or never carried arrives here, from the source's log."""
-        for source in RUNNING_SOURCES:
+        for source in BUILT_SOURCES:
             head = getattr(self, source).head()["seq"]
             if self.subscriber.stalled(source, head):
                 self.subscriber.catch_up(source, self._fetch, head)
@@ -42,19 +36,33 @@ class ReportingService:
 
     @rpc
     def positions(self):
-        return {source: self.subscriber.position(source) for source in RUNNING_SOURCES}
+        return {source: self.subscriber.position(source) for source in BUILT_SOURCES}
 
     @rpc
     def replay(self):
-        return audit.replay(self.subscriber, list(RUNNING_SOURCES), self._fetch)
+        return self.subscriber.replay(list(BUILT_SOURCES), self._fetch)
 
     @rpc
     def verify(self):
-        chains = [getattr(self, source).verify_chain() for source in RUNNING_SOURCES]
-        projection = audit.compare(self.subscriber, list(RUNNING_SOURCES), self._fetch)
+        chains = [getattr(self, source).verify_chain() for source in BUILT_SOURCES]
+        projection = audit.compare(self.subscriber, list(BUILT_SOURCES), self._fetch)
         ok = all(c["ok"] for c in chains) and projection["equal"]
         return {"ok": ok, "chains": chains, "projection": projection}
 
     @rpc
     def health(self):
-        return {"service": "reporting", "database": self.subscriber.position("orgs") >= 0}
+        return {"service": self.name, "database": all(self.subscriber.position(s) >= 0 for s in BUILT_SOURCES)}
+
+
+def _batches_of(source: str):
+    """The handler of one source's relayed batches (nameko names its queue after the method)."""
+    def on_batch(self, batch):
+        self.subscriber.on_batch(batch, self._fetch)
+
+    on_batch.__name__ = f"on_{source}_batch"
+    return batch_handler(source)(on_batch)
+
+
+for _source in BUILT_SOURCES:
+    setattr(ReportingService, _source, RpcProxy(_source))
+    setattr(ReportingService, f"on_{_source}_batch", _batches_of(_source))

@@ -9,7 +9,7 @@ from services.chassis.database import make_engine
 from services.chassis.envelope import new_ids
 from services.orgs import readmodel
 from services.orgs.domain import register
-from services.orgs.schemas import OrgRegistration
+from services.contracts.orgs.schemas import OrgRegistration
 
 
 def _table_rows(rows: list[dict]) -> list[dict]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
-from sanphalang.spreadsheets import import_rows, read_checked
-from services.orgs.spreadsheet import write_csv
+from services.chassis.registers.pipeline import FileImport
+from services.contracts.orgs.sheet import SHEET
 from tests.support import pg_database
 
 from . import baselines
@@ -18,16 +18,17 @@ def run(count: int) -> dict:
     rows = org_rows(count, seed=2560)
     # what a center would upload: Thai headers, labels, B.E. years (write_csv takes records as
     # the register keeps them, with C.E. years)
-    content = write_csv({**row, "founded_year": row["founded_year"] - 543} for row in rows)
+    content = SHEET.write_csv({**row, "founded_year": row["founded_year"] - 543} for row in rows)
     with pg_database("bench_file_bare") as url:
         bare = baselines.bare_insert(url, rows)
     with write_side() as system, system.rpc(timeout=600) as rpc, system.rpc(timeout=600) as second:
         start = time.perf_counter()
         lanes = [rpc.orgs, second.orgs]  # one lane per orgs replica
-        read, checked = read_checked(lanes, "organizations.csv", content)  # checked while it is read
+        files = FileImport(SHEET)
+        read, checked = files.read_checked(lanes, "organizations.csv", content)  # checked while it is read
         assert not read.problems and not checked.problems, (read.problems + checked.problems)[:3]
         _profile(system, seconds=18)  # the write phase
-        report = import_rows(lanes, read, ACTOR, "bench", checked=checked)
+        report = files.import_rows(lanes, read, ACTOR, "bench", checked=checked)
         assert report.created == count and not report.problems, (report.counts(), report.problems[:3])
         imported = time.perf_counter() - start
         caught_up(rpc, count)

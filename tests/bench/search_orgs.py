@@ -1,5 +1,5 @@
 """Searching the register at scale: a fresh SQLite file and a fresh PostgreSQL database filled
-with `count` realistic organizations, ~200 varied queries through `search.query`, and beside
+with `count` realistic organizations, ~200 varied queries through the register's search, and beside
 each figure the same queries as a plain `name LIKE '%q%'` scan without the trigram index.
 
     python -c "import eventlet; eventlet.monkey_patch(); from tests.bench import search_orgs as s; print(s.report(s.run()))"
@@ -19,6 +19,7 @@ from sqlalchemy import text
 from services import reference
 from services.chassis.database import bulk_insert, make_engine
 from services.chassis.envelope import new_ids
+from services.chassis.registers import search as kit
 from services.orgs import readmodel, search
 from services.orgs.names import normalize
 
@@ -103,8 +104,8 @@ def index_sizes(engine) -> dict:
             rows = conn.execute(text("SELECT name, sum(pgsize) FROM dbstat GROUP BY name")).all()
             table = dict(rows).get("organizations", 0)
     sizes = {name: size / 1e6 for name, size in rows}
-    trigram = sum(v for k, v in sizes.items() if "trgm" in k or k.startswith(search.FTS) or k.startswith(search.KEYS)
-                  or k == f"sqlite_autoindex_{search.KEYS}_1")
+    trigram = sum(v for k, v in sizes.items() if "trgm" in k or k.startswith(search.SEARCH.fts) or k.startswith(search.SEARCH.key_table)
+                  or k == f"sqlite_autoindex_{search.SEARCH.key_table}_1")
     ordered = sum(v for k, v in sizes.items() if k.endswith(("_name", "_name_walk")))
     return {"table": table / 1e6, "trigram": trigram, "ordered": ordered}
 
@@ -174,7 +175,8 @@ def baseline(engine, filters: dict, page: int, per_page: int = 50) -> dict:
     stay), the page in (name, id) order and an exact count."""
     q = str(filters.get("q") or "")
     with engine.connect() as conn:
-        plain = search._Search(conn, filters, q, per_page, (page - 1) * per_page)
+        query = kit.PostgresQuery if conn.dialect.name == "postgresql" else kit.SqliteQuery
+        plain = query(search.SEARCH, conn, filters, q, per_page, (page - 1) * per_page)
         where = plain.where("o", *([plain.match()] if q else []))
         if plain.postgres:  # the trigram indexes dropped inside this transaction, rolled back after
             conn.execute(text("DROP INDEX ix_organizations_name_trgm, ix_organizations_name_en_trgm"))
@@ -190,7 +192,7 @@ def _measure(engine, plan: list[tuple[str, dict, int]]) -> dict:
     ours, base, kinds, wrong = [], [], {}, []
     for kind, filters, page in plan:
         start = time.perf_counter()
-        got = search.query(engine, filters, page, 50)
+        got = search.SEARCH.query(engine, filters, page, 50)
         mid = time.perf_counter()
         expected = baseline(engine, filters, page, 50)
         end = time.perf_counter()
@@ -198,7 +200,7 @@ def _measure(engine, plan: list[tuple[str, dict, int]]) -> dict:
         base.append((end - mid) * 1000)
         kinds.setdefault(kind, []).append(ours[-1])
         same_total = got["total"] == expected["total"] or (
-            got.get("total_capped") and expected["total"] > search.COUNT_CAP)
+            got.get("total_capped") and expected["total"] > search.SEARCH.count_cap)
         if [r["id"] for r in got["items"]] != [r["id"] for r in expected["items"]] or not same_total:
             wrong.append((kind, filters, page))
     return {"ours": _percentiles(ours), "baseline": _percentiles(base), "wrong": wrong,
@@ -215,7 +217,7 @@ def _duplicates(engine, rows: list[dict], seed: int = 11) -> dict:
     times, groups = [], 0
     for filters in scopes:
         start = time.perf_counter()
-        found = search.duplicates(engine, filters, 1, 50)
+        found = search.DUPLICATES.groups(engine, filters, 1, 50)
         times.append((time.perf_counter() - start) * 1000)
         groups += found["total"]
     return {"p50": statistics.median(times), "max": max(times), "largest_province": largest,

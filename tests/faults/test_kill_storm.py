@@ -9,7 +9,7 @@ import time
 
 import requests
 
-from tests.integration.api import admin, nation_value, org, wait_for
+from tests.system.api import admin, nation_value, org, wait_for
 from tests.support import running_system
 
 DURATION_S = 60

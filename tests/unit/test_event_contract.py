@@ -8,7 +8,7 @@ import pytest
 from marshmallow import ValidationError
 
 from services.orgs import domain
-from services.orgs import events as ev
+from services.contracts.orgs import events as ev
 
 from .test_orgs_domain import FIELDS, as_event
 
@@ -29,7 +29,7 @@ def every_kind_of_event() -> list:
     org = _fold(org, domain.amend(org, {"members": 130, "name": "กลุ่มออมทรัพย์หนองบัวใหม่"}), log)
     org = _fold(org, domain.relocate(org, DIN_DAENG), log)
     org = _fold(org, domain.assess(org, {"level": "strong", "criteria": [], "assessed_on": date(2026, 1, 5)}, "staff-1"), log)
-    org = _fold(org, domain.verify(org, date(2026, 2, 1), "staff-1"), log)
+    org = _fold(org, domain.confirm_current(org, date(2026, 2, 1), "staff-1"), log)
     org = _fold(org, domain.archive(org, "ซ้ำ"), log)
     org = _fold(org, domain.restore(org, None), log)
     other_first = domain.register({**FIELDS, "name": "กลุ่มออมทรัพย์หนองบัว"})

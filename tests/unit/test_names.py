@@ -6,9 +6,9 @@ import unicodedata
 
 import pytest
 
-from services.orgs import names
+from services.chassis.registers import names  # the Thai mark machinery every register's keys share
 from services.orgs.names import PREFIXES, SUFFIXES, normalize
-from services.orgs.search import similar
+from services.chassis.registers.duplicates import similar
 
 
 @pytest.mark.parametrize("variant", [

@@ -7,7 +7,7 @@ from services import reference
 from services.chassis.errors import Archived, CommandRejected
 from services.chassis.messages import CATALOGUE
 from services.orgs import domain
-from services.orgs import events as ev
+from services.contracts.orgs import events as ev
 
 CHIANG_MAI = {"province": "50", "district": "5001", "subdistrict": "500101"}
 DIN_DAENG = {"province": "10", "district": "1026", "subdistrict": "102601"}  # Bangkok, central zone
@@ -193,7 +193,7 @@ def test_assessment_and_verification_record_who_and_when():
                                       "assessed_on": date(2025, 3, 15)}, "somchai")
     assert assessed.data == {"level": "strong", "criteria": ["clear_rules", "own_fund"],
                              "assessed_on": "2025-03-15", "assessor": "somchai"}
-    (verified,) = domain.verify(domain.apply(org, as_event(assessed)), None, "somsri")
+    (verified,) = domain.confirm_current(domain.apply(org, as_event(assessed)), None, "somsri")
     assert verified.version == 3 and verified.data == {"on": date.today().isoformat(), "by": "somsri"}
 
 

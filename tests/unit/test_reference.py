@@ -140,3 +140,12 @@ def test_known_locations_are_found_at_once_and_the_rest_checked_as_before(monkey
     assert quick.count([]) >= 7436
     monkeypatch.setattr(geography, "_places", frozenset)  # no shortcut: check every code
     assert [ref.check_location(*location) for location in every_location()] == quick
+
+
+def test_the_location_gives_the_center_or_names_what_does_not_check_out():
+    assert ref.locate({"province": "50", "district": "5001", "subdistrict": "500101"}) == ("P50", [])
+    assert ref.center_of({"province": "10", "district": "1001", "subdistrict": "100101"}).startswith("BKK")
+    assert ref.locate({"province": "10"}) == (None, [("district", "district_required_in_bangkok")])
+    assert ref.locate({"province": "50", "district": "1001"}) == (None, [("district", "district_not_in_province")])
+    assert ref.center_of({"province": 50, "district": 5001}) == "P50"  # codes as numbers, as a sheet may give them
+    assert ref.center_of({}) is None and ref.center_of({"province": "99"}) is None

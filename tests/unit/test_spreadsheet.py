@@ -14,8 +14,11 @@ from services.chassis.errors import CommandRejected
 from services.chassis.messages import CATALOGUE, message
 from services.chassis.validation import load
 from services.orgs import domain
-from services.orgs.schemas import OrgRegistration
-from services.orgs.spreadsheet import COLUMNS, DATA_SHEET, EXPORT_COLUMNS, read_rows, template, write_csv, write_xlsx
+from services.contracts.orgs.schemas import OrgRegistration
+from services.contracts.orgs.sheet import SHEET
+
+COLUMNS, DATA_SHEET, EXPORT_COLUMNS = SHEET.columns, SHEET.data_sheet_title, SHEET.export_columns
+read_rows, template, write_csv, write_xlsx = SHEET.read_rows, SHEET.template, SHEET.write_csv, SHEET.write_xlsx
 
 TH = {c.field: c.th for c in COLUMNS}
 EN = {c.field: c.en for c in COLUMNS}

@@ -9,7 +9,7 @@ import pytest
 from services.chassis import messages
 from services.chassis.errors import CALLER_ERRORS, Archived, CommandRejected, Conflict, NotFound, rejected
 from services.chassis.validation import Code, StrictSchema, load, max_length, one_of, to_arabic_digits
-from services.orgs.schemas import OrgChanges, OrgRegistration
+from services.contracts.orgs.schemas import OrgChanges, OrgRegistration
 
 THIS_YEAR = date.today().year
 VALID = {"name": "กลุ่มออมทรัพย์บ้านหนองบัว", "type": "savings_group", "province": "50",

@@ -1,6 +1,6 @@
 """The history folding behind the history page: diffs per event, the record as of a time."""
 from gateway.web import diffs
-from services.orgs import events as ev
+from services.contracts.orgs import events as ev
 
 STREAM, DUP = "org-a", "org-b"
 REGISTERED = {"name": "กลุ่มออมทรัพย์", "type": "savings_group", "province": "50", "district": "5001",

@@ -1,0 +1,145 @@
+"""The service's side of a register's spreadsheet imports: rows checked (every problem of
+every row), staged, then written; or checked and written in one call (dry runs say what would
+happen). Rows are upserted on the register's natural key: a new key registers a record, a
+known one amends it with the fields the row gave (a blank cell never overwrites), the same key
+twice in one import counts once. Bad rows refuse the whole call unless `accept_valid`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from marshmallow import Schema, ValidationError
+from sqlalchemy import Select
+from sqlalchemy.engine import Connection, Engine
+
+from services.chassis.envelope import Pending, new_ids
+from services.chassis.errors import FILE, CommandRejected, rejected
+from services.chassis.store import EventStore, Prepare
+from services.chassis.validation import load
+
+from . import commands
+from .staging import Stage, Staged
+
+
+@dataclass(frozen=True)
+class Importer:
+    """What an import needs of its register.
+
+    `schema`: the registration schema; `check(fields, row)`: the register's own rules for a
+    loaded row beyond the schema (raises CommandRejected); `find(engine, keys)` and
+    `find_staged(engine, query)`: the records at natural keys (a list, or a query selecting
+    them), by key; `create(fields, record_id, row)`: the event registering a new record;
+    `update(record, given)`: the events amending one with the fields a row gave (none for a
+    record an import leaves as it is); `record_id(record)`; `project`: the read model's writes."""
+
+    schema: Schema
+    check: Callable[[dict, int], object]
+    stage: Stage
+    find: Callable[[Engine, list], dict]
+    find_staged: Callable[[Engine, Select], dict]
+    create: Callable[[dict, str, int], Pending]
+    update: Callable[[object, dict], list[Pending]]
+    record_id: Callable[[object], str]
+    project: Prepare
+    batch_max: int
+
+    def checked_rows(self, payloads: list, first_row: int) -> tuple[list[Staged], list[dict]]:
+        """(row, fields, the fields the row gave) of every valid row, and every problem of the
+        others: one marshmallow call for the whole chunk, row by row only when it fails."""
+        try:
+            loaded = self.schema.load(payloads, many=True)
+        except ValidationError:
+            loaded = None
+        good, problems = [], []
+        for n, payload in enumerate(payloads):
+            row = first_row + n
+            try:
+                fields = loaded[n] if loaded else load(self.schema, payload, row=row)
+                self.check(fields, row)
+                good.append((row, fields, {k: fields[k] for k in payload if k in fields}))
+            except CommandRejected as error:
+                problems.extend(error.problems)
+        return good, problems
+
+    def check_rows(self, store: EventStore, payloads: list, first_row: int = 1, stage: str | None = None) -> dict:
+        """Every problem of every row, as an import would find them; nothing is looked up and
+        nothing is written to the register. Imports check a whole file this way, spread over
+        the replicas, before writing. With `stage`, the good rows are held for `import_staged`."""
+        commands.one_batch(payloads, self.batch_max)
+        good, problems = self.checked_rows(payloads, first_row)
+        if stage is not None:
+            self.stage.keep(store.engine, str(stage), good)
+        return {"rejected": problems}
+
+    def import_rows(self, store: EventStore, payloads: list, actor: dict, key: str | None = None,
+                    first_row: int = 1, dry_run: bool = False, accept_valid: bool = False) -> dict:
+        """Check and upsert rows in one call; a dry run writes nothing and says what would happen."""
+        if dry_run:
+            return self._import_rows(store, payloads, actor, None, first_row, True, accept_valid)
+        return commands.once(store, key, lambda: self._import_rows(
+            store, payloads, actor, key, first_row, False, accept_valid))
+
+    def _import_rows(self, store, payloads, actor, key, first_row, dry_run, accept_valid) -> dict:
+        commands.one_batch(payloads, self.batch_max)
+        good, problems = self.checked_rows(payloads, first_row)
+        if problems and not accept_valid:
+            raise CommandRejected(problems)
+        naturals = [self.stage.key_of(fields) for _, fields, _ in good]
+        pending, counts, ids = self.decide(good, naturals, self.find(store.engine, naturals))
+        outcome = {**counts, "rejected": problems, "ids": ids}
+        if dry_run or not pending:
+            return outcome
+        return store.append(pending, actor, key, effects=lambda conn, stored: outcome, prepare=self.project).result
+
+    def import_staged(self, store: EventStore, stage: str, first_row: int, last_row: int, expected: int,
+                      actor: dict, key: str | None = None) -> dict:
+        """Write the rows `check_rows` staged from `first_row` to `last_row` (`expected` of them:
+        the range's rows less those it rejected) as `import_rows` would write them, and drop
+        them from the stage in the same transaction."""
+        return commands.once(store, key, lambda: self._import_staged(
+            store, str(stage), first_row, last_row, expected, actor, key))
+
+    def _import_staged(self, store, stage, first_row, last_row, expected, actor, key) -> dict:
+        rows, naturals = self.stage.held(store.engine, stage, first_row, last_row)
+        if len(rows) != expected:
+            raise rejected(FILE, "import_stage_gone")
+        existing = self.find_staged(store.engine, self.stage.key_query(stage, first_row, last_row))
+        pending, counts, ids = self.decide(rows, naturals, existing)
+        outcome = {**counts, "rejected": [], "ids": ids}
+
+        def prepare(conn: Connection, drafts: list[dict]) -> None:
+            self.project(conn, drafts)
+            self.stage.consume(conn, stage, first_row, last_row)
+
+        return store.append(pending, actor, key, effects=lambda conn, stored: outcome, prepare=prepare).result
+
+    def discard_stage(self, store: EventStore, stage: str) -> dict:
+        return {"discarded": self.stage.discard(store.engine, str(stage))}
+
+    def stage_keys_apart(self, store: EventStore, stage: str, chunk: int) -> bool:
+        return self.stage.keys_apart(store.engine, str(stage), int(chunk))
+
+    def decide(self, rows: list[Staged], naturals: list, existing: dict) -> tuple[list, dict, list]:
+        """Register, amend or leave each row, given the records already at its natural key.
+        The same key twice in one import: the first row wins, the second changes nothing."""
+        pending, ids, seen = [], [], set()
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        fresh_ids = iter(new_ids(len(rows)))
+        for (row, fields, given), natural in zip(rows, naturals):
+            record = existing.get(natural)
+            if natural in seen:
+                counts["unchanged"] += 1
+                ids.append(self.record_id(record) if record else None)
+                continue
+            seen.add(natural)
+            if record is None:
+                record_id = next(fresh_ids)
+                pending.append(self.create(fields, record_id, row))
+                ids.append(record_id)
+                counts["created"] += 1
+                continue
+            changes = self.update(record, given)
+            pending += changes
+            ids.append(self.record_id(record))
+            counts["updated" if changes else "unchanged"] += 1
+        return pending, counts, ids

@@ -1,0 +1,108 @@
+"""A register's spreadsheets: reading a .csv or .xlsx file into API payloads, writing exports
+(.xlsx, and UTF-8 CSV with a BOM for Excel) and the import template. A register declares its
+columns and how its cells read (`Sheet`, `Column`, `CellValues`); everything else is here.
+
+Framework-free: openpyxl and the standard library. Every header and message comes from the
+catalogue; file-level problems are {field: FILE, row, code, params} like any other."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, NamedTuple
+
+from services.chassis.messages import CATALOGUE
+
+from .cells import CellValues
+
+
+class Column(NamedTuple):
+    field: str
+    th: str  # the header written in templates and exports
+    en: str
+    description: str  # Thai, shown in the template's guide
+    required: bool = False
+
+
+def columns(names: Iterable[str], required: Iterable[str] = ()) -> tuple[Column, ...]:
+    """Columns named by field, their headers the catalogue's `col_<field>` (Thai, English) and
+    their guide text `help_<field>`."""
+    required = set(required)
+    return tuple(_column(name, name in required) for name in names)
+
+
+def _column(name: str, required: bool) -> Column:
+    th, en = CATALOGUE[f"col_{name}"]
+    return Column(name, th, en, CATALOGUE.get(f"help_{name}", ("", ""))[0], required)
+
+
+@dataclass(frozen=True, eq=False)  # compared (and cached) by identity
+class CodeList:
+    """A code list the template shows on a sheet of its own (`sheet`: its title's catalogue
+    code), as a dropdown in the data sheet's `dropdown` column if given."""
+
+    sheet: str
+    codes: dict[str, tuple[str, str]]
+    dropdown: str | None = None
+
+
+@dataclass(frozen=True, eq=False)  # compared (and cached) by identity
+class Sheet:
+    """A register's spreadsheets. `data_sheet` and `guide_note` are catalogue codes: the data
+    sheet's title, and the guide's first line. `columns` are what an import reads and the
+    template shows, in order; `export_only` the read-only columns an export adds after them
+    (an import recognises and ignores them, so exports import back). `cells` turns cells into
+    API values; `to_cells(record)` a record as the API returns it into its export row, by
+    field; `example()` is the template's example row as a payload; `lists` are the
+    template's code lists; `provinces` adds the list of provinces."""
+
+    data_sheet: str
+    guide_note: str
+    columns: tuple[Column, ...]
+    export_only: tuple[Column, ...]
+    cells: CellValues
+    to_cells: Callable[[dict], dict]
+    example: Callable[[], dict]
+    lists: tuple[CodeList, ...] = ()
+    provinces: bool = True
+    other_center: str = "other_center"  # the code of a row of a center the importer may not write
+
+    @property
+    def export_columns(self) -> tuple[Column, ...]:
+        return self.columns + self.export_only
+
+    @property
+    def data_sheet_title(self) -> str:
+        return CATALOGUE[self.data_sheet][0]
+
+    def example_cells(self) -> dict:
+        """The example row as the template shows it: labels, not codes."""
+        row, cells = self.example(), self.cells
+        for name in cells.vocabularies:
+            if name in row:
+                row[name] = cells.labels(name, row[name]) if name in cells.lists else cells.label(name, row[name])
+        return row
+
+    def read_rows(self, filename: str, content: bytes, sheet: str | None = None,
+                  on_rows: Callable[[int, list], None] | None = None, chunk: int = 2000):
+        from .reading import read_rows
+
+        return read_rows(self, filename, content, sheet, on_rows, chunk)
+
+    def write_xlsx(self, records: Iterable[dict]) -> bytes:
+        from .writing import write_xlsx
+
+        return write_xlsx(self, records)
+
+    def iter_csv(self, records: Iterable[dict], rows_per_chunk: int = 500) -> Iterator[bytes]:
+        from .writing import iter_csv
+
+        return iter_csv(self, records, rows_per_chunk)
+
+    def write_csv(self, records: Iterable[dict]) -> bytes:
+        return b"".join(self.iter_csv(records))
+
+    def template(self) -> bytes:
+        """The import template: the data sheet (headers, the example row, dropdowns), a guide
+        to every column, and the code lists."""
+        from .template import build
+
+        return build(self)

@@ -1,0 +1,7 @@
+"""One projector per source, by source name: each module has `apply(conn, events)` (a run of
+that source's events, in the checkpoint's transaction), its `TABLES` and a `snapshot(conn)`."""
+from __future__ import annotations
+
+from . import orgs
+
+PROJECTORS = {"orgs": orgs}

@@ -1,0 +1,83 @@
+"""Every setting, read from the environment with a safe default, in one place.
+
+Each process reads what it needs through :func:`settings`; `docs/configuration.md` lists the
+same variables for operators. This module sits below every service (and the CLI re-exports
+it), so services never import the command-line package for their configuration."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .registry import DATABASES
+
+DEFAULTS = {
+    "SANPHALANG_AMQP_URI": "amqp://guest:guest@127.0.0.1:5672/",
+    "SANPHALANG_VAR": "var",
+    "SANPHALANG_HOST": "127.0.0.1",
+    "SANPHALANG_PORT": "8700",
+    "SANPHALANG_RPC_TIMEOUT": "30",
+    "SANPHALANG_RELAY_BATCH": "2000",
+    "SANPHALANG_RELAY_INTERVAL": "0.5",
+    "SANPHALANG_CATCHUP_INTERVAL": "2",
+    "SANPHALANG_QUEUE_TYPE": "classic",
+    "SANPHALANG_MAX_WORKERS": "10",
+    "SANPHALANG_RPC_POOL": "32",  # RPC proxies of one gateway process: calls it can have in flight
+    "SANPHALANG_SECRET_KEY": "",  # empty: a random key kept in var/secret_key
+    "SANPHALANG_SECURE_COOKIES": "0",  # 1 behind HTTPS: session cookies only over HTTPS
+    "SANPHALANG_SIGN_IN_LIMIT": "10 per minute",  # sign-in attempts per address and per user name
+}
+
+
+def env(name: str) -> str:
+    return os.environ.get(name) or DEFAULTS[name]
+
+
+@dataclass(frozen=True)
+class Settings:
+    amqp_uri: str
+    var_dir: Path
+    host: str
+    port: int
+    rpc_timeout: float
+    relay_batch: int
+    relay_interval: float
+    catchup_interval: float
+    queue_type: str
+    max_workers: int
+    rpc_pool: int
+    database_urls: dict = field(default_factory=dict)
+
+    def database_url(self, service: str) -> str:
+        return self.database_urls[service]
+
+    def nameko_config(self) -> dict:
+        from services.chassis.wire import nameko_options
+
+        return {"AMQP_URI": self.amqp_uri, "max_workers": self.max_workers, **nameko_options()}
+
+
+def database_url(service: str, var_dir: Path) -> str:
+    """`<SERVICE>_DATABASE_URL`, or a SQLite file under the var directory."""
+    url = os.environ.get(f"{service.upper()}_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{(var_dir / f'{service}.sqlite').resolve()}"
+
+
+def settings() -> Settings:
+    var_dir = Path(env("SANPHALANG_VAR"))
+    return Settings(
+        amqp_uri=env("SANPHALANG_AMQP_URI"),
+        var_dir=var_dir,
+        host=env("SANPHALANG_HOST"),
+        port=int(env("SANPHALANG_PORT")),
+        rpc_timeout=float(env("SANPHALANG_RPC_TIMEOUT")),
+        relay_batch=int(env("SANPHALANG_RELAY_BATCH")),
+        relay_interval=float(env("SANPHALANG_RELAY_INTERVAL")),
+        catchup_interval=float(env("SANPHALANG_CATCHUP_INTERVAL")),
+        queue_type=env("SANPHALANG_QUEUE_TYPE"),
+        max_workers=int(env("SANPHALANG_MAX_WORKERS")),
+        rpc_pool=int(env("SANPHALANG_RPC_POOL")),
+        database_urls={s: database_url(s, var_dir) for s in DATABASES},
+    )

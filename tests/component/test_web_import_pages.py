@@ -1,0 +1,107 @@
+"""The import pages rendered by Flask's test client, with the real job store and import jobs
+over the orgs service's own RPCs in this process, on SQLite files (no broker): upload, the job page, the row-by-row
+report, the confirmation of a clean dry run."""
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+import eventlet
+import pytest
+
+from gateway import imports, permissions
+from gateway.app import create_app
+from services.orgs.service import OrgsService
+from tests.inprocess import InProcess, Pool
+
+STAFF = permissions.User("importer", permissions.CENTER_STAFF, "P50")
+OTHER = permissions.User("someone", permissions.CENTER_STAFF, "P50")
+HEADER = "ชื่อองค์กร,ประเภท,จังหวัด,อำเภอ/เขต,ตำบล/แขวง,จำนวนสมาชิก\n"
+
+
+class Orgs(InProcess):
+    def search(self, q):
+        """How many organizations the register's list finds for `q`."""
+        return self.list({"q": q}, 1, 10)["total"]
+
+
+@pytest.fixture
+def client(store, tmp_path, monkeypatch):
+    import gateway.web as web
+    import gateway.web.imports as pages
+
+    pool = Pool(orgs=Orgs(OrgsService, log=store))
+    app = create_app(pool=pool)
+    app.extensions["import_jobs"] = imports.JobStore(f"sqlite:///{tmp_path / 'gateway.sqlite'}")
+    app.extensions["import_rpc"] = pool
+    app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=False, TESTING=True)
+    user = {"now": STAFF}
+    monkeypatch.setattr(web, "current_user", lambda: user["now"])
+    monkeypatch.setattr(pages, "current_user", lambda: user["now"])
+    client = app.test_client()
+    client.sign_in = lambda who: user.update(now=who)
+    client.orgs = pool.services.orgs
+    return client
+
+
+def send(client, body: str, **form):
+    data = {"file": (BytesIO(body.encode("utf-8")), "orgs.csv"), **form}
+    return client.post("/orgs/import", data=data, content_type="multipart/form-data")
+
+
+def finished(client, response) -> str:
+    """The job page once the job has ended (it carries a Refresh header until then)."""
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    for _ in range(200):
+        page = client.get(response.headers["Location"] + "?lang=th")
+        if "Refresh" not in page.headers:
+            return page.get_data(as_text=True)
+        eventlet.sleep(0.05)
+    raise AssertionError("the job did not end")
+
+
+def test_the_form_has_labels_the_template_link_and_refuses_the_public(client):
+    page = client.get("/orgs/import").get_data(as_text=True)
+    assert 'for="file"' in page and 'enctype="multipart/form-data"' in page
+    assert "/api/v1/orgs/template.xlsx" in page and 'name="csrf_token"' in page
+    assert "นำเข้าเฉพาะแถวที่ถูกต้อง" in page
+    assert send(client, "").status_code == 303  # an empty file is a job that fails
+    missing = client.post("/orgs/import", data={"mode": "import"}, content_type="multipart/form-data")
+    assert missing.status_code == 422 and 'id="file-problem"' in missing.get_data(as_text=True)
+    client.sign_in(permissions.ANONYMOUS)
+    refused = client.get("/orgs/import")
+    assert refused.status_code == 302 and "/sign-in" in refused.headers["Location"]  # sign in first
+    client.sign_in(permissions.User("a", permissions.AUDITOR))
+    assert client.get("/orgs/import").status_code == 403
+
+
+def test_a_bad_row_is_reported_with_its_row_and_thai_message_and_nothing_is_imported(client):
+    body = HEADER + "กลุ่มหนึ่ง,savings_group,50,5001,500101,20\nกลุ่มสอง,savings_group,50,5001,500101,ยี่สิบ\n"
+    page = finished(client, send(client, body, mode="import"))
+    problems = re.search(r'<table class="records problems-table".*?</table>', page, re.S).group(0)
+    assert re.search(r"<td[^>]*>3</td>\s*<td[^>]*>จำนวนสมาชิก</td>\s*<td[^>]*>ต้องเป็นจำนวนเต็ม", problems)
+    assert "ยังไม่ได้บันทึกข้อมูลใดๆ" in page and "/confirm" not in page and "/errors.csv" in page
+    assert client.orgs.search("กลุ่มหนึ่ง") == 0
+
+
+def test_a_clean_dry_run_is_confirmed_once_and_only_by_whoever_ran_it(client):
+    body = HEADER + "กลุ่มยืนยัน <b>ตัวหนา</b>,savings_group,50,5001,500101,20\n"
+    page = finished(client, send(client, body, mode="dry_run"))
+    assert "ทดลองตรวจสอบเท่านั้น" in page and re.search(r'id="count-created">1<', page)
+    assert client.orgs.search("กลุ่มยืนยัน") == 0
+    confirm = re.search(r'<form method="post" action="([^"]+/confirm)"', page).group(1)
+    client.sign_in(OTHER)
+    assert client.post(confirm).status_code == 404
+    client.sign_in(STAFF)
+    done = finished(client, client.post(confirm))
+    assert "บันทึกข้อมูลแล้ว" in done and re.search(r'id="count-created">1<', done)
+    assert client.orgs.search("กลุ่มยืนยัน") == 1
+    again = client.post(confirm)
+    assert again.status_code == 303 and again.headers["Location"].endswith("/orgs/import")
+
+
+def test_good_rows_only_imports_the_good_ones(client):
+    body = HEADER + "กลุ่มดี,savings_group,50,5001,500101,20\nกลุ่มเสีย,no_such_type,50,5001,500101,20\n"
+    page = finished(client, send(client, body, mode="import", accept_valid="1"))
+    assert re.search(r'id="count-created">1<', page) and re.search(r'id="count-rejected">1<', page)
+    assert client.orgs.search("กลุ่มดี") == 1 and client.orgs.search("กลุ่มเสีย") == 0

@@ -1,0 +1,99 @@
+"""The indicators and audit pages rendered by Flask's test client over the orgs and reporting
+services' own RPCs in this process, on SQLite files (no broker)."""
+from __future__ import annotations
+
+import pytest
+
+from gateway import permissions
+from gateway.app import create_app
+from services.chassis.database import make_engine
+from services.chassis.subscriber import CatchUpSubscriber
+from services.orgs import handlers
+from services.orgs.service import OrgsService
+from services.reporting import projections
+from services.reporting.service import ReportingService
+from tests.inprocess import InProcess, Pool
+
+AUDITOR = permissions.User("audit", permissions.AUDITOR)
+STAFF = permissions.User("somchai", permissions.CENTER_STAFF, "P50")
+CHIANG_MAI = {"province": "50", "district": "5001", "subdistrict": "500101"}
+
+
+class Reporting(InProcess):
+    """reporting as RPC shows it, caught up with the orgs log before it answers, as its
+    subscriber would be by then."""
+
+    def __getattr__(self, name: str):
+        self.service.subscriber.catch_up("orgs", self.service._fetch)
+        return super().__getattr__(name)
+
+
+@pytest.fixture
+def client(store, tmp_path, monkeypatch):
+    import gateway.web as web
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'reporting.sqlite'}")
+    subscriber = CatchUpSubscriber(engine, projections.apply, clear=projections.clear)
+    subscriber.create_schema()
+    projections.create_schema(engine)
+    orgs = InProcess(OrgsService, log=store)
+    app = create_app(pool=Pool(orgs=orgs, reporting=Reporting(ReportingService, subscriber=subscriber, orgs=orgs)))
+    app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=False, TESTING=True)
+    user = {"now": permissions.ANONYMOUS}
+    monkeypatch.setattr(web, "current_user", lambda: user["now"])
+    client = app.test_client()
+    client.sign_in = lambda who: user.update(now=who)
+    return client
+
+
+def register(store, name, user="somsri", center="P50"):
+    payload = {"name": name, "type": "savings_group", **CHIANG_MAI, "founded_year": "2559", "members": 25}
+    return handlers.register(store, payload, {"user": user, "role": "center_staff", "center": center, "request": "r"})
+
+
+def test_the_indicators_page_is_public_and_shows_value_target_and_share(client, store):
+    for n in range(3):
+        register(store, f"กลุ่ม <b>{n}</b>")
+    page = client.get("/indicators").get_data(as_text=True)
+    assert "ตัวชี้วัดของเครือข่าย" in page and "ประเทศไทย" in page
+    assert "ข้อมูลองค์กรชุมชน" in page and "200,000" in page  # the indicator's Thai name, its target
+    assert ">3<" in page and "0.0%" in page  # 3 of 200,000
+    assert 'for="scope"' in page and 'for="as_of"' in page
+    provinces = client.get("/indicators?scope=province&lang=en").get_data(as_text=True)
+    assert "Chiang Mai" in provinces and "Indicators per Province" in provinces
+    bad = client.get("/indicators?as_of=not-a-date").get_data(as_text=True)
+    assert 'id="as_of-problem"' in bad
+
+
+def test_the_audit_page_needs_the_audit_permission(client):
+    refused = client.get("/audit")
+    assert refused.status_code == 302 and "/sign-in" in refused.headers["Location"]  # sign in first
+    client.sign_in(STAFF)
+    assert client.get("/audit").status_code == 403
+
+
+def test_the_audit_page_verifies_the_chain_and_finds_a_users_events(client, store):
+    first = register(store, "กลุ่ม <script>alert(1)</script>", user="somsri")
+    register(store, "กลุ่มของคนอื่น", user="malee", center="P10")
+    client.sign_in(AUDITOR)
+    page = client.get("/audit?user=somsri").get_data(as_text=True)
+    assert "ถูกต้องครบถ้วน" in page  # a small log is verified at once
+    assert "พบ 1 เหตุการณ์" in page and f'/orgs/{first["id"]}/history' in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    assert "กลุ่มของคนอื่น" not in page
+    by_center = client.get("/audit?center=P10&lang=en").get_data(as_text=True)
+    assert "1 events" in by_center and "กลุ่มของคนอื่น" in by_center
+    nothing = client.get("/audit?from=2500-01-01&to=2500-01-02&lang=th").get_data(as_text=True)
+    assert "พบ 0 เหตุการณ์" in nothing  # B.E. 2500 = 1957
+
+
+def test_the_audit_page_offers_and_filters_by_event_type(client, store):
+    org = register(store, "กลุ่มที่แก้ไข")
+    handlers.amend(store, org["id"], {"members": 30}, 1,
+                   {"user": "somsri", "role": "center_staff", "center": "P50", "request": "r2"})
+    client.sign_in(AUDITOR)
+    page = client.get("/audit").get_data(as_text=True)
+    assert '<option value="OrgAmended">แก้ไขข้อมูล</option>' in page  # each type by its Thai name
+    amended = client.get("/audit?type=OrgAmended&lang=en").get_data(as_text=True)
+    assert "1 events" in amended and 'id="type-problem"' not in amended
+    assert 'id="type-problem"' in client.get("/audit?type=NoSuchEvent").get_data(as_text=True)
