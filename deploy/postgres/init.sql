@@ -1,4 +1,4 @@
--- One database per service that owns data (sanphalang.config.DATABASE_SERVICES): no service
+-- One database per service that owns data (services.registry.DATABASES): no service
 -- reads another's database. Run once by the postgres image on an empty data directory, as
 -- POSTGRES_USER, which therefore owns them.
 CREATE DATABASE orgs;

@@ -8,7 +8,7 @@ from services.chassis.database import make_engine
 from services.chassis.store import EventStore
 from services.orgs import readmodel
 from services.orgs.service import OrgsService
-from tests.inprocess import InProcess
+from tests.inprocess import InProcess, Pool
 
 
 def orgs_store(url: str) -> EventStore:
@@ -32,3 +32,29 @@ def store(tmp_path):
 def orgs(store):
     """The orgs service's RPCs over `store`, in this process."""
     return InProcess(OrgsService, log=store)
+
+
+@pytest.fixture
+def signed_in(monkeypatch):
+    """Sign a user in for the pages: `signed_in(user)` (center staff of P50 to begin with)."""
+    import gateway.web as web
+    import gateway.web.orgs as pages
+
+    from .org_pages import STAFF
+
+    def sign_in(user):
+        monkeypatch.setattr(web, "current_user", lambda: user)
+        monkeypatch.setattr(pages, "current_user", lambda: user)
+
+    sign_in(STAFF)
+    return sign_in
+
+
+@pytest.fixture
+def client(orgs, signed_in):
+    """Flask's test client of the gateway over the orgs service in this process."""
+    from gateway.app import create_app
+
+    app = create_app(pool=Pool(orgs=orgs))
+    app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=False, TESTING=True)
+    return app.test_client()

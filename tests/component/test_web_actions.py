@@ -8,42 +8,8 @@ from datetime import date
 
 import pytest
 
-from gateway import permissions
-from gateway.app import create_app
 from services.orgs import handlers
-from tests.inprocess import Pool
-
-STAFF = permissions.User("somchai", permissions.CENTER_STAFF, "P50")
-OTHER_STAFF = permissions.User("malee", permissions.CENTER_STAFF, "P10")
-AUDITOR = permissions.User("audit", permissions.AUDITOR)
-ACTOR = {"user": "somsri", "role": "center_staff", "center": "P50", "request": "r"}
-CHIANG_MAI = {"province": "50", "district": "5001", "subdistrict": "500101"}
-
-
-@pytest.fixture
-def signed_in(monkeypatch):
-    """Sign a user in for the pages: `signed_in(user)`."""
-    import gateway.web as web
-    import gateway.web.orgs as pages
-
-    def sign_in(user):
-        monkeypatch.setattr(web, "current_user", lambda: user)
-        monkeypatch.setattr(pages, "current_user", lambda: user)
-
-    sign_in(STAFF)
-    return sign_in
-
-
-@pytest.fixture
-def client(orgs, signed_in):
-    app = create_app(pool=Pool(orgs=orgs))
-    app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=False, TESTING=True)
-    return app.test_client()
-
-
-def register(store, name="กลุ่มออมทรัพย์บ้านทดสอบ", **fields):
-    payload = {"name": name, "type": "savings_group", **CHIANG_MAI, "founded_year": "2559", "members": 25, **fields}
-    return handlers.register(store, payload, ACTOR)
+from tests.component.org_pages import ACTOR, AUDITOR, OTHER_STAFF, register
 
 
 def kinds(store, org_id) -> list[str]:
