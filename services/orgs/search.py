@@ -25,7 +25,7 @@ SEARCH = TextSearch(
 )
 
 DUPLICATES = DuplicateSearch(
-    table="organizations",
+    table=organizations,
     shown=("id", "version", "name", "name_en", "type", "village_no", "address", "members", "founded_year",
            "source", "created_at"),
     filters=DUPLICATE_FILTERS,

@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import Table, text
 from sqlalchemy.engine import Engine
 
 from services.chassis.database import is_postgres
@@ -78,7 +78,7 @@ class DuplicateSearch:
     (a column) on their `key`, filterable by `filters` (columns that name places); each
     record shown with `shown` columns, ordered by (name, id)."""
 
-    table: str
+    table: Table
     shown: tuple[str, ...]
     filters: tuple[str, ...]
     members: str = "records"  # what a group calls its records in the answer
@@ -100,7 +100,7 @@ class DuplicateSearch:
             # through the place's index: SQLite, having no statistics, would take the status one
             plain = "+" if terms and not is_postgres(conn) else ""
             terms += [f"{plain}status = 'active'", f"{plain}{self.place} IS NOT NULL"]
-            rows = conn.execute(text(f"SELECT {columns} FROM {self.table} WHERE {' AND '.join(terms)}"),
+            rows = conn.execute(text(f"SELECT {columns} FROM {self.table.name} WHERE {' AND '.join(terms)}"),
                                 params).mappings().all()
         by_place: dict[str, list[dict]] = {}
         for row in rows:

@@ -11,7 +11,6 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
-from services import reference
 from services.chassis.errors import FILE, CommandRejected
 from services.chassis.messages import message
 
@@ -120,7 +119,7 @@ class FileImport:
             report.problems = [_located(p, read) for p in read.problems]
             return report
         if may_write is not None:
-            read, report.problems = _own_rows(read, may_write, self.sheet.other_center)
+            read, report.problems = _own_rows(read, may_write, self.sheet)
         progress = progress or (lambda *_: None)
         pieces = _pieces(read, chunk or CHUNK)
         lanes = _as_lanes(service)
@@ -191,17 +190,18 @@ def _check(lanes: list, pieces: list, read: ReadResult, report: ImportReport, pr
     report.problems = _by_row(report.problems)
 
 
-def _own_rows(read: ReadResult, may_write: Callable[[str], bool], code: str) -> tuple[ReadResult, list[dict]]:
-    """The rows the importer may write, and a located problem (`code`) for each row of another
-    center (rows whose location does not check out stay: the service names their fields)."""
+def _own_rows(read: ReadResult, may_write: Callable[[str], bool], sheet: Sheet) -> tuple[ReadResult, list[dict]]:
+    """The rows the importer may write, and a located problem for each row of another center
+    (rows whose center is not known stay: the service names what is wrong with them)."""
     kept, problems = [], []
     for number, payload in read.rows:
-        center = reference.center_of(payload)
+        center = sheet.center_of(payload)
         if center is None or may_write(center):
             kept.append((number, payload))
         else:
-            problems.append({"field": "province", "row": number, "code": code, "params": {"center": center},
-                             "column": read.headers.get("province") or read.known.get("province", "province")})
+            column = read.headers.get("province") or read.known.get("province", "province")
+            problems.append({"field": "province", "row": number, "code": sheet.other_center,
+                             "params": {"center": center}, "column": column})
     return replace(read, rows=kept), problems
 
 

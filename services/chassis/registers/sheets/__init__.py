@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, NamedTuple
 
+from services import reference
 from services.chassis.messages import CATALOGUE
 
 from .cells import CellValues
@@ -52,7 +53,9 @@ class Sheet:
     (an import recognises and ignores them, so exports import back). `cells` turns cells into
     API values; `to_cells(record)` a record as the API returns it into its export row, by
     field; `example()` is the template's example row as a payload; `lists` are the
-    template's code lists; `provinces` adds the list of provinces."""
+    template's code lists; `provinces` adds the list of provinces. `center_of(row)` is the
+    center a row's record belongs to (None when the row does not say; the service then names
+    what is wrong), and `other_center` the code of a row of a center the importer may not write."""
 
     data_sheet: str
     guide_note: str
@@ -63,7 +66,8 @@ class Sheet:
     example: Callable[[], dict]
     lists: tuple[CodeList, ...] = ()
     provinces: bool = True
-    other_center: str = "other_center"  # the code of a row of a center the importer may not write
+    center_of: Callable[[dict], str | None] = reference.center_of  # the location gives the center
+    other_center: str = "other_center"
 
     @property
     def export_columns(self) -> tuple[Column, ...]:
