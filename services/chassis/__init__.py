@@ -1,2 +1,3 @@
 """The chassis every service shares: event envelope, event store, outbox relay, catch-up
-subscriber, validation and the message catalogue. Framework-free: nothing here imports nameko."""
+subscriber, validation, Thai numbers and dates, the message catalogue, and the register kit
+(`registers/`). Framework-free: nothing here imports nameko."""

@@ -18,8 +18,6 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from tests.support import ROOT, running_system
 
-pytestmark = pytest.mark.integration
-
 MAX_EXAMPLES = 100
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 

@@ -6,6 +6,6 @@ register's own code is only what is about its records.
 - `importing` and `staging`: the service's side of spreadsheet imports (check, stage, write);
 - `search`: Thai text search over a register's names (SQLite FTS5 trigram, PostgreSQL pg_trgm);
 - `duplicates` and `names`: name keys and duplicate-candidate grouping;
-- `sheets` and `importer`: spreadsheet files, and the caller's side of an import.
+- `sheets` and `pipeline`: spreadsheet files, and the caller's side of an import.
 
 Framework-free: SQLAlchemy, marshmallow, openpyxl and eventlet, never nameko."""
