@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from services.registry import BUILT_SOURCES, contract
+from services.registry import BUILT_SOURCES, contract, has
 
 from .config import RUNNING_SERVICES, SERVICES, settings
 
-SHEET_REGISTERS = BUILT_SOURCES  # every register imports and exports spreadsheets
+SHEET_REGISTERS = tuple(name for name in BUILT_SOURCES if has(name, "sheet"))  # registers with spreadsheets
 
 
 def _green() -> None:

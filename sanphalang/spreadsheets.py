@@ -98,5 +98,5 @@ def export_command(sheet: Sheet, service, path, filters: dict) -> int:
                 out.write(piece)
     else:
         path.write_bytes(sheet.write_xlsx(counted()))
-    click.echo(both("export_done", count=count, path=path))
+    click.echo(both(sheet.exported, count=count, path=path))
     return count

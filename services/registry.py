@@ -5,6 +5,7 @@ audit pages and the test harness read this list; adding a register is one entry 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass
 
 
@@ -51,6 +52,12 @@ def service_class(name: str):
         raise LookupError(f"{name} is not built yet")
     module, _, attribute = entry.partition(":")
     return getattr(importlib.import_module(module), attribute)
+
+
+def has(name: str, part: str) -> bool:
+    """Whether a register's contract has `part` (not every register has spreadsheets)."""
+    service = BY_NAME[name]
+    return service.contract is not None and importlib.util.find_spec(f"{service.contract}.{part}") is not None
 
 
 def contract(name: str, part: str):

@@ -26,6 +26,8 @@ class InProcess:
 
     def __getattr__(self, name: str):
         method = getattr(self.service_class, name)  # AttributeError for a method the service has not
+        if not getattr(method, "nameko_entrypoints", None):
+            raise AttributeError(f"{self.service_class.__name__}.{name} is not one of its entrypoints")
 
         def call(*args, **kwargs):
             args, kwargs = wire.loads(wire.dumps([list(args), kwargs]))

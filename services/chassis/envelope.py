@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 import orjson
 from marshmallow import Schema, fields, validate
 
+from services.registry import SOURCES
+
 ENVELOPE_VERSION = 1
 GENESIS = "0" * 64
 # Fields covered by `hash`, besides `prev`; `hash` itself is not.
@@ -27,7 +29,7 @@ class EnvelopeSchema(Schema):
     """Version 1 of the envelope; `at` is UTC with microseconds, `Z`-suffixed."""
 
     id = fields.UUID(required=True)
-    source = fields.String(required=True, validate=validate.OneOf(["orgs", "people", "knowledge"]))
+    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
     seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     stream = fields.String(required=True)
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))

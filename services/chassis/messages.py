@@ -150,7 +150,9 @@ def add(owner: str, entries: dict[str, tuple[str, str]]) -> None:
 
 
 def parts() -> dict[str, dict[str, tuple[str, str]]]:
-    """Every owner's entries: the chassis', each built register's, then those added."""
+    """Every owner's entries: the chassis', each built register's, then those added. A
+    register's entries are found through the registry, by name (as its service class is),
+    not imported here: the chassis knows no register."""
     from services.registry import BUILT_SOURCES, contract
 
     return {"chassis": CORE, **{name: contract(name, "messages").MESSAGES for name in BUILT_SOURCES}, **_added}
@@ -162,12 +164,14 @@ _merged: dict[str, tuple[str, str]] = {}
 def _catalogue() -> dict[str, tuple[str, str]]:
     if not _merged:
         owners: dict[str, str] = {}
+        merged: dict[str, tuple[str, str]] = {}
         for owner, entries in parts().items():
             for code in entries:
                 if code in owners:
                     raise DuplicateCode(f"{code} is defined by {owners[code]} and by {owner}")
                 owners[code] = owner
-            _merged.update(entries)
+            merged.update(entries)
+        _merged.update(merged)  # whole, or not at all
     return _merged
 
 

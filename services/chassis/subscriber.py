@@ -30,7 +30,7 @@ class CatchUpSubscriber:
     """Applies each source's events to a projection exactly once, in `seq` order: `apply`
     writes a run of them, `clear` drops everything it wrote (for `replay`)."""
 
-    def __init__(self, engine: Engine, apply: Apply, page: int = 2000, clear: Clear | None = None):
+    def __init__(self, engine: Engine, apply: Apply, page: int = 2000, *, clear: Clear | None = None):
         self.engine = engine
         self.apply = apply
         self.clear = clear
@@ -102,6 +102,8 @@ class CatchUpSubscriber:
 
     def replay(self, sources: list[str], fetch: Fetch) -> dict:
         """Drop the projection and its checkpoints, then catch up on every source from seq 0."""
+        if self.clear is None:
+            raise TypeError("replay needs the projection's clear (CatchUpSubscriber(..., clear=...))")
         with self._lock:
             with self.engine.begin() as conn:
                 self.clear(conn)

@@ -91,7 +91,7 @@ class EventLog(DependencyProvider):
 class Subscriber(DependencyProvider):
     """Gives workers the reporting database's CatchUpSubscriber."""
 
-    def __init__(self, service: str, apply, clear=None, create_schema=None):
+    def __init__(self, service: str, apply, *, clear=None, create_schema=None):
         self.service = service
         self.apply = apply
         self.clear = clear

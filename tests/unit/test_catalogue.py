@@ -46,6 +46,8 @@ def test_a_code_added_twice_is_refused(monkeypatch):
     try:
         with pytest.raises(messages.DuplicateCode, match="not_found"):
             messages.message("not_found")
+        with pytest.raises(messages.DuplicateCode):  # never a half-merged catalogue
+            messages.message("invalid")
     finally:
         messages._added.pop("a-second-owner")
         messages._merged.clear()

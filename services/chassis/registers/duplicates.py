@@ -74,9 +74,10 @@ def candidate_groups(rows: list[dict], key: str = "name_key") -> list[list[dict]
 
 @dataclass(frozen=True)
 class DuplicateSearch:
-    """A register's duplicate candidates: active rows of `table` compared within each `place`
-    (a column) on their `key`, filterable by `filters` (columns that name places); each
-    record shown with `shown` columns, ordered by (name, id)."""
+    """A register's duplicate candidates: rows of `table` whose `status` is active, compared
+    within each `place` (a column) on their `key`, filterable by `filters` (columns that name
+    places); each record shown with `shown` columns, ordered by (`name`, id), in a list named
+    `members`."""
 
     table: Table
     shown: tuple[str, ...]
@@ -84,6 +85,8 @@ class DuplicateSearch:
     members: str = "records"  # what a group calls its records in the answer
     place: str = "subdistrict"
     key: str = "name_key"
+    name: str = "name"
+    status: str = "status"
 
     def groups(self, engine: Engine, filters: dict, page: int = 1, per_page: int = 50) -> dict:
         """Groups within one place whose keys are `similar`, ordered by place and key, paged
@@ -95,11 +98,11 @@ class DuplicateSearch:
             if filters.get(name):
                 terms.append(f"{name} = :{name}")
                 params[name] = str(filters[name])
-        columns = ", ".join(dict.fromkeys((self.place, self.key, *self.shown)))
+        columns = ", ".join(dict.fromkeys((self.place, self.key, self.name, "id", *self.shown)))
         with engine.connect() as conn:
             # through the place's index: SQLite, having no statistics, would take the status one
             plain = "+" if terms and not is_postgres(conn) else ""
-            terms += [f"{plain}status = 'active'", f"{plain}{self.place} IS NOT NULL"]
+            terms += [f"{plain}{self.status} = 'active'", f"{plain}{self.place} IS NOT NULL"]
             rows = conn.execute(text(f"SELECT {columns} FROM {self.table.name} WHERE {' AND '.join(terms)}"),
                                 params).mappings().all()
         by_place: dict[str, list[dict]] = {}
@@ -108,7 +111,7 @@ class DuplicateSearch:
         groups = []
         for place, members in by_place.items():
             for cluster in candidate_groups(members, self.key):
-                cluster.sort(key=lambda r: (r["name"], r["id"]))
+                cluster.sort(key=lambda r: (r[self.name], r["id"]))
                 groups.append({self.place: place, "key": min(r[self.key] for r in cluster),
                                self.members: [{k: r[k] for k in self.shown} for r in cluster]})
         groups.sort(key=lambda g: (g[self.place], g["key"], g[self.members][0]["id"]))

@@ -199,8 +199,9 @@ def _own_rows(read: ReadResult, may_write: Callable[[str], bool], sheet: Sheet) 
         if center is None or may_write(center):
             kept.append((number, payload))
         else:
-            column = read.headers.get("province") or read.known.get("province", "province")
-            problems.append({"field": "province", "row": number, "code": sheet.other_center,
+            field_ = sheet.center_field
+            column = read.headers.get(field_) or read.known.get(field_, field_)
+            problems.append({"field": field_, "row": number, "code": sheet.other_center,
                              "params": {"center": center}, "column": column})
     return replace(read, rows=kept), problems
 

@@ -246,7 +246,8 @@ class _Query:
 
     def listing(self, located: bool):
         """No `q`: filters alone, counted exactly through their B-tree indexes."""
-        return self.page(self.where()), self.count(), False
+        total = self.count()
+        return self.page(self.where()), total, False
 
     def scan(self, located: bool):
         """A short `q`, or one place: LIKE over the rows the filters' B-trees give, in order."""

@@ -62,6 +62,9 @@ SHEET = Sheet(
     cells=CELLS,
     to_cells=to_cells,
     example=example,
+    other_center="other_center",
+    exported="export_done",
+    wide=("name", "address"),
     lists=(CodeList("sheet_types", ORG_TYPES, dropdown="type"), CodeList("sheet_sources", DATA_SOURCES, dropdown="source"),
            CodeList("sheet_areas", WORK_AREAS)),
 )

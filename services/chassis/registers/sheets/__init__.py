@@ -23,16 +23,18 @@ class Column(NamedTuple):
     required: bool = False
 
 
-def columns(names: Iterable[str], required: Iterable[str] = ()) -> tuple[Column, ...]:
-    """Columns named by field, their headers the catalogue's `col_<field>` (Thai, English) and
-    their guide text `help_<field>`."""
-    required = set(required)
-    return tuple(_column(name, name in required) for name in names)
+def columns(names: Iterable[str], required: Iterable[str] = (), texts: dict[str, str] | None = None) -> tuple[Column, ...]:
+    """Columns named by field, their headers the catalogue's `col_<stem>` (Thai, English) and
+    their guide text `help_<stem>`. The stem is the field's name, or what `texts` gives for it:
+    the columns every location has are shared codes (`col_province`), a register's own column
+    may need its own (a person's name is not an organization's: `texts={"name": "person_name"}`)."""
+    required, texts = set(required), texts or {}
+    return tuple(_column(name, texts.get(name, name), name in required) for name in names)
 
 
-def _column(name: str, required: bool) -> Column:
-    th, en = CATALOGUE[f"col_{name}"]
-    return Column(name, th, en, CATALOGUE.get(f"help_{name}", ("", ""))[0], required)
+def _column(name: str, stem: str, required: bool) -> Column:
+    th, en = CATALOGUE[f"col_{stem}"]
+    return Column(name, th, en, CATALOGUE.get(f"help_{stem}", ("", ""))[0], required)
 
 
 @dataclass(frozen=True, eq=False)  # compared (and cached) by identity
@@ -53,9 +55,11 @@ class Sheet:
     (an import recognises and ignores them, so exports import back). `cells` turns cells into
     API values; `to_cells(record)` a record as the API returns it into its export row, by
     field; `example()` is the template's example row as a payload; `lists` are the
-    template's code lists; `provinces` adds the list of provinces. `center_of(row)` is the
-    center a row's record belongs to (None when the row does not say; the service then names
-    what is wrong), and `other_center` the code of a row of a center the importer may not write."""
+    template's code lists; `provinces` adds the list of provinces; `wide` are the columns the
+    template shows wider. `center_of(row)` is the center a row's record belongs to (None when
+    the row does not say; the service then names what is wrong), `center_field` the field a
+    problem of a row of another center names, and `other_center` that problem's code;
+    `exported` the code of what the CLI says once it exported (`count`, `path`)."""
 
     data_sheet: str
     guide_note: str
@@ -64,10 +68,13 @@ class Sheet:
     cells: CellValues
     to_cells: Callable[[dict], dict]
     example: Callable[[], dict]
+    other_center: str
+    exported: str
     lists: tuple[CodeList, ...] = ()
     provinces: bool = True
+    wide: tuple[str, ...] = ()
     center_of: Callable[[dict], str | None] = reference.center_of  # the location gives the center
-    other_center: str = "other_center"
+    center_field: str = "province"
 
     @property
     def export_columns(self) -> tuple[Column, ...]:

@@ -251,16 +251,17 @@ def _comparable(payload: dict) -> dict:
 
 
 class _Example:
-    """The template's example row, left in a file: skipped rather than registered."""
+    """The template's example row, left in a file: skipped rather than registered. Its first
+    column is compared first: most rows differ there."""
 
-    def __init__(self, example: dict):
-        self.row = _comparable(example)
+    def __init__(self, example: dict, first: str):
+        self.row, self.first = _comparable(example), first
 
     @staticmethod
     @cache
     def of(spec) -> "_Example":
-        return _Example(spec.example())
+        return _Example(spec.example(), spec.columns[0].field)
 
     def matches(self, payload: dict) -> bool:
-        return (len(payload) == len(self.row) and str(payload.get("name")) == self.row.get("name")
+        return (len(payload) == len(self.row) and str(payload.get(self.first)) == self.row.get(self.first)
                 and _comparable(payload) == self.row)

@@ -55,7 +55,7 @@ def _data_sheet(spec, sheet) -> None:
     for n, column in enumerate(spec.columns, start=1):
         cell = sheet.cell(row=1, column=n)
         cell.font, cell.fill = BOLD, REQUIRED_FILL if column.required else HEADER_FILL
-        sheet.column_dimensions[get_column_letter(n)].width = 34 if column.field in ("name", "address") else 18
+        sheet.column_dimensions[get_column_letter(n)].width = 34 if column.field in spec.wide else 18
     example = spec.example_cells()
     sheet.append([example.get(c.field) for c in spec.columns])
     for cell in sheet[2]:
