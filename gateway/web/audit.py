@@ -20,7 +20,6 @@ from services.chassis.validation import iso_day
 from services.registry import BUILT_SOURCES, contract
 
 from . import HISTORY_PAGES, bp, page_number, require, text
-from .indicators import problem_text
 
 PER_PAGE = 25
 AUTO_VERIFY_MAX = 20_000
@@ -39,7 +38,7 @@ def _search_query() -> tuple[dict, dict, dict]:
             try:
                 filters[name] = (day_end_utc if name == "to" else day_start_utc)(iso_day(typed[name]))
             except ValidationError as error:
-                problems[name] = [problem_text(error)]
+                problems[name] = [text.problem_text(error)]
     if typed["type"] and typed["type"] not in EVENT_TYPES:
         problems["type"] = [text.t("not_one_of")]
     return typed, filters, problems

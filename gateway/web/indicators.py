@@ -8,15 +8,10 @@ from marshmallow import ValidationError
 from gateway import permissions as can
 from gateway.api import rpc
 from services import reference
-from services.chassis.messages import message
 from services.chassis.validation import iso_day
 from services.contracts.reporting import SCOPES
 
 from . import bp, require, text
-
-
-def problem_text(error: ValidationError) -> str:
-    return message(str(error.messages[0]))[text.lang()]
 
 
 def place_options(scope: str) -> list[tuple[str, str]]:
@@ -49,7 +44,7 @@ def indicators():
         try:
             as_of = iso_day(typed["as_of"])
         except ValidationError as error:
-            problems["as_of"] = [problem_text(error)]
+            problems["as_of"] = [text.problem_text(error)]
     report = {"scope": scope, "as_of": None, "places": []}
     if not problems:
         with rpc() as cluster:

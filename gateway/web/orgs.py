@@ -62,7 +62,7 @@ def _query() -> tuple[dict, dict, dict]:
             try:
                 filters[name] = iso_day(value)
             except ValidationError as error:
-                problems[name] = [message(str(error.messages[0]))[text.lang()]]
+                problems[name] = [text.problem_text(error)]
         else:
             filters[name] = value
     return typed, filters, problems
@@ -202,7 +202,7 @@ def org_history(org_id):
             day = iso_day(as_of_typed)
             as_of = {"day": day, "record": diffs.as_of(events, ev.stream_of(org_id), day_end_utc(day))}
         except ValidationError as error:
-            as_of_problem = message(str(error.messages[0]))[text.lang()]
+            as_of_problem = text.problem_text(error)
     return render_page("orgs/history.html", org=org, steps=steps, stream=ev.stream_of(org_id),
                            as_of=as_of, as_of_typed=as_of_typed, as_of_problem=as_of_problem,
                            fields=RECORD_FIELDS, event_label=text.event_label)

@@ -9,7 +9,7 @@ from datetime import date
 from flask import current_app, g, request, session
 
 from services import reference
-from services.chassis.messages import CATALOGUE
+from services.chassis.messages import CATALOGUE, message
 from services.chassis.thai import bangkok_time, buddhist_era
 from services.registry import BUILT_SOURCES, BY_NAME, contract
 
@@ -33,6 +33,11 @@ def t(code: str, **params) -> str:
     """The catalogue's text for `code` in the reader's language (a missing code is a bug: KeyError)."""
     text = CATALOGUE[code][0 if lang() == "th" else 1]
     return text.format(**params) if params else text
+
+
+def problem_text(error) -> str:
+    """What a field's ValidationError (its message a catalogue code) says, in the reader's language."""
+    return message(str(error.messages[0]))[lang()]
 
 
 def text_of(pair: dict | tuple) -> str:
