@@ -39,6 +39,8 @@ RUN groupadd --system --gid 10001 sanphalang \
     && install -d -o sanphalang -g sanphalang -m 0750 /var/lib/sanphalang
 
 COPY --from=build /opt/venv /opt/venv
+# Sets the broker users' passwords from their AMQP URIs (the broker-users Job in deploy/k8s).
+COPY deploy/rabbitmq/set-passwords.py /opt/sanphalang/set-passwords.py
 
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \

@@ -6,17 +6,23 @@ settings the code reads (sanphalang.config).
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shlex
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
 import yaml
+from nameko.rpc import RPC_QUEUE_TEMPLATE, RPC_REPLY_QUEUE_TEMPLATE, get_rpc_exchange
+from nameko.standalone.rpc import StandaloneProxyBase
 
 from sanphalang.config import DATABASE_SERVICES, DEFAULTS, RUNNING_SERVICES, SERVICES, SOURCES
+from services.chassis.broker import BATCH, events_exchange
+from services.registry import GATEWAY
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
@@ -26,6 +32,7 @@ K8S = DEPLOY / "k8s"
 POSTGRES_INIT = DEPLOY / "postgres" / "init.sql"
 RABBITMQ_CONF = DEPLOY / "rabbitmq" / "rabbitmq.conf"
 DEFINITIONS = DEPLOY / "rabbitmq" / "definitions.json"
+SET_PASSWORDS = DEPLOY / "rabbitmq" / "set-passwords.py"
 
 PORT = DEFAULTS["SANPHALANG_PORT"]
 RSS_TARGET_BYTES = 300 * 10**6
@@ -38,6 +45,23 @@ def database_url_var(service: str) -> str:
 
 DATABASE_URL_VARS = {database_url_var(s) for s in DATABASE_SERVICES}
 KNOWN_VARS = set(DEFAULTS) | DATABASE_URL_VARS
+
+# The broker: one user per process (every service, the gateway) and one for the CLI, which is
+# an RPC client like the gateway (docs/decisions.md, "Broker users").
+OPERATOR = "operator"
+BROKER_USERS = (*SERVICES, OPERATOR)
+CLIENTS = (GATEWAY, OPERATOR)  # standalone RPC clients only
+REPORTING = "reporting"
+PLACEHOLDER = "CHANGE-ME"
+
+
+def amqp_uri_var(user: str) -> str:
+    """The Secret key (k8s) and the rabbitmq-users variable (compose) of a user's AMQP URI."""
+    return f"{user.upper()}_AMQP_URI"
+
+
+AMQP_URI_VARS = {amqp_uri_var(u) for u in BROKER_USERS}
+MANAGEMENT_URI_VAR = "RABBITMQ_MANAGEMENT_URI"  # the broker-users Job's administrator
 
 
 def command_words(command) -> list[str]:
@@ -179,16 +203,23 @@ def test_compose_gateway_port_matches_config(app_services):
     assert f":{PORT}/health" in " ".join(command_words(gateway["healthcheck"]["test"]))
 
 
+def one_shot(service: dict) -> bool:
+    """A compose service that runs once and exits (rabbitmq-users)."""
+    return service.get("restart") == "no"
+
+
 def test_compose_healthchecks_and_ordering(compose, app_services):
     services = compose["services"]
     for name, service in services.items():
-        assert service.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+        if not one_shot(service):
+            assert service.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
     for name, service in app_services.items():
         depends_on = service.get("depends_on")
         assert isinstance(depends_on, dict), f"{name}: depends_on must name conditions"
         assert BACKING_SERVICES <= set(depends_on), name
         for target, condition in depends_on.items():
-            assert condition == {"condition": "service_healthy"}, (name, target)
+            expected = "service_completed_successfully" if one_shot(services[target]) else "service_healthy"
+            assert condition == {"condition": expected}, (name, target)
             assert not services[target].get("profiles") or service.get("profiles"), (
                 f"{name} starts by default but depends on {target}, which does not"
             )
@@ -219,14 +250,18 @@ def test_postgres_init_creates_one_database_per_database_service():
 # --- RabbitMQ -----------------------------------------------------------------------------------
 
 
-def definitions_path_loaded() -> str:
+def rabbitmq_conf() -> dict[str, str]:
     settings = {}
     for line in RABBITMQ_CONF.read_text().splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
             key, _, value = line.partition("=")
             settings[key.strip()] = value.strip()
-    return settings["load_definitions"]
+    return settings
+
+
+def definitions_path_loaded() -> str:
+    return rabbitmq_conf()["definitions.local.path"]
 
 
 @pytest.fixture(scope="module")
@@ -234,8 +269,14 @@ def definitions() -> dict:
     return json.loads(DEFINITIONS.read_text())
 
 
-def test_rabbitmq_conf_loads_the_definitions():
+def test_rabbitmq_conf_loads_the_definitions_only_when_they_changed():
+    """An import clears the passwords of the users it declares: a plain restart must not
+    import the file again."""
+    conf = rabbitmq_conf()
+    assert conf["definitions.import_backend"] == "local_filesystem"
     assert definitions_path_loaded() == "/etc/rabbitmq/definitions.json"
+    assert conf["definitions.skip_if_unchanged"] == "true"
+    assert "load_definitions" not in conf  # the classic key would import on every boot
 
 
 def test_definitions_declare_one_events_exchange_per_source(definitions):
@@ -276,20 +317,6 @@ def test_reporting_handles_the_batches_of_every_running_source():
 
     for source in RUNNING_SOURCES:
         assert callable(getattr(ReportingService, f"on_{source}_batch", None)), source
-
-
-def test_definitions_user_may_use_the_vhost(definitions):
-    # Importing definitions at boot replaces the default user: the file must bring its own.
-    users = {user["name"] for user in definitions["users"]}
-    permitted = {p["user"] for p in definitions["permissions"] if p["vhost"] == "/"}
-    assert users and users <= permitted
-    assert "guest" not in users
-    uri_user = {
-        re.match(r"amqp://([^:]+):", service["environment"]["SANPHALANG_AMQP_URI"]).group(1)
-        for service in yaml.safe_load(COMPOSE.read_text())["services"].values()
-        if "SANPHALANG_AMQP_URI" in service.get("environment", {})
-    }
-    assert uri_user <= users
 
 
 # --- Kubernetes ---------------------------------------------------------------------------------
@@ -399,8 +426,11 @@ def k8s_env_vars(objects) -> dict[str, set[str]]:
 
 
 def test_k8s_env_vars_are_read_by_the_code(objects):
+    """Secrets also hold the AMQP URI of each broker user (a Deployment gives its own as
+    SANPHALANG_AMQP_URI) and the broker-users Job's administrator."""
     for key, names in k8s_env_vars(objects).items():
-        unknown = names - KNOWN_VARS
+        allowed = KNOWN_VARS | (AMQP_URI_VARS | {MANAGEMENT_URI_VAR} if key.startswith("Secret/") else set())
+        unknown = names - allowed
         assert not unknown, f"{key} sets variables the code does not read: {unknown}"
 
 
@@ -415,11 +445,16 @@ def test_k8s_env_references_resolve(objects, deployments):
             ref = env["valueFrom"]["secretKeyRef"]
             secret = secrets[ref["name"]]
             assert ref["key"] in secret["stringData"], (name, ref)
-            assert ref["key"] == env["name"], (name, ref)
+            expected = amqp_uri_var(name) if env["name"] == "SANPHALANG_AMQP_URI" else env["name"]
+            assert ref["key"] == expected, (name, ref)
+
+
+def credentials_secret(objects) -> dict:
+    return of_kind(objects, "Secret")["sanphalang-credentials"]
 
 
 def test_k8s_each_database_service_gets_its_own_database(objects, deployments):
-    (secret,) = of_kind(objects, "Secret").values()
+    secret = credentials_secret(objects)
     assert DATABASE_URL_VARS <= set(secret["stringData"])
     for name, deployment in deployments.items():
         given = {e["name"] for e in container(deployment).get("env", [])} & DATABASE_URL_VARS
@@ -476,3 +511,258 @@ def test_k8s_containers_run_as_non_root(deployments):
         pod = deployment["spec"]["template"]["spec"]
         assert pod["securityContext"]["runAsNonRoot"] is True, name
         assert container(deployment)["securityContext"]["allowPrivilegeEscalation"] is False, name
+
+
+# --- Broker users -------------------------------------------------------------------------------
+#
+# Every name below comes from the code that declares, publishes to or consumes the object:
+# nameko's RPC exchange and queue templates, the standalone proxy's service name, the chassis'
+# events exchange and batch routing key, the registry. tests/system/test_broker_users.py proves
+# on the real broker that the processes work under these permissions and nothing more.
+
+RPC_EXCHANGE = get_rpc_exchange({}).name
+STANDALONE = StandaloneProxyBase.ServiceContainer.service_name  # the gateway's and the CLI's proxies
+
+
+def rpc_queue(service: str) -> str:
+    return RPC_QUEUE_TEMPLATE.format(service)
+
+
+def reply_queue(caller: str) -> str:
+    """A reply queue as nameko names it: per RpcProxy user (reporting), or per standalone proxy
+    (the gateway, the CLI, and `sanphalang health <service>`, the probes)."""
+    return RPC_REPLY_QUEUE_TEMPLATE.format(caller, uuid.uuid4())
+
+
+def reply_key() -> str:
+    """The routing key of a reply (the reply queue's binding): nameko's str(uuid4())."""
+    return str(uuid.uuid4())
+
+
+def batch_queue(source: str) -> str:
+    """Reporting's queue for a source's batches: nameko's SERVICE_POOL event handler queue,
+    `evt-<source>-<event type>--<service>.<method>`."""
+    return f"evt-{source}-{BATCH}--{REPORTING}.on_{source}_batch"
+
+
+def events(source: str) -> str:
+    return events_exchange(source).name
+
+
+def by_user(entries: list[dict]) -> dict[str, dict]:
+    found = {}
+    for entry in entries:
+        assert entry["user"] not in found, f"{entry['user']}: one entry per user"
+        found[entry["user"]] = entry
+    return found
+
+
+@pytest.fixture(scope="module")
+def permissions(definitions) -> dict[str, dict]:
+    assert {p["vhost"] for p in definitions["permissions"]} == {"/"}
+    return by_user(definitions["permissions"])
+
+
+@pytest.fixture(scope="module")
+def topic_permissions(definitions) -> dict[str, dict]:
+    assert {(p["vhost"], p["exchange"]) for p in definitions["topic_permissions"]} == {("/", RPC_EXCHANGE)}
+    return by_user(definitions["topic_permissions"])
+
+
+def may(permission: dict, action: str, name: str) -> bool:
+    """RabbitMQ's check: the regex searched in the name (ours are anchored)."""
+    return re.search(permission[action], name) is not None
+
+
+def test_definitions_give_every_process_and_the_cli_a_user_of_its_own(definitions, permissions, topic_permissions):
+    users = {user["name"]: user for user in definitions["users"]}
+    assert sorted(users) == sorted(BROKER_USERS)
+    assert "guest" not in users
+    for name, user in users.items():
+        # No password is committed: nobody can sign in until set-passwords.py gives it one.
+        assert user["password_hash"] == "" and "password" not in user, name
+        assert user["tags"] in ("", []), f"{name} needs no management or administrator tag"
+    assert set(permissions) == set(users) == set(topic_permissions)
+
+
+def test_every_permission_is_anchored_and_none_is_everything(permissions, topic_permissions):
+    stranger = f"anything-{uuid.uuid4().hex}"
+    for user, permission in permissions.items():
+        assert {permission[a] for a in ("configure", "write", "read")} != {".*"}, user
+        for action in ("configure", "write", "read"):
+            regex = permission[action]
+            assert regex.startswith("^") and regex.endswith("$"), (user, action, regex)
+            assert not may(permission, action, stranger), (user, action)
+    for user, permission in topic_permissions.items():
+        for action in ("write", "read"):
+            assert permission[action].startswith("^") and permission[action].endswith("$"), (user, action)
+            assert not may(permission, action, "#") and not may(permission, action, stranger), (user, action)
+
+
+def test_every_service_serves_its_rpcs_and_answers_its_probe(permissions, topic_permissions):
+    """A service declares and binds its `rpc-<service>` queue to the RPC exchange, consumes it
+    and publishes replies; its health probe (`sanphalang health <service>`, in its container,
+    with its credentials) is a standalone proxy calling `<service>.health`."""
+    for service in (s for s in SERVICES if s != GATEWAY):
+        permission, topics = permissions[service], topic_permissions[service]
+        probe = reply_queue(STANDALONE)
+        for action in ("configure", "write", "read"):
+            assert may(permission, action, RPC_EXCHANGE), (service, action)
+            assert may(permission, action, rpc_queue(service)), (service, action)
+            assert may(permission, action, probe), (service, action)
+        assert may(topics, "read", f"{service}.*"), service  # binds rpc-<service>
+        assert may(topics, "read", reply_key()), service  # binds the probe's reply queue
+        assert may(topics, "write", reply_key()), service  # replies
+        assert may(topics, "write", f"{service}.health"), service  # the probe's call
+        for other in (s for s in SERVICES if s not in (service, GATEWAY)):
+            for action in ("configure", "write", "read"):
+                assert not may(permission, action, rpc_queue(other)), (service, action, other)
+            assert not may(topics, "read", f"{other}.*"), (service, other)
+
+
+def test_sources_publish_only_their_own_events(permissions, topic_permissions):
+    for source in SOURCES:
+        permission = permissions[source]
+        assert may(permission, "configure", events(source)) and may(permission, "write", events(source))
+        assert not may(permission, "read", events(source)), source
+        for other in (s for s in SOURCES if s != source):
+            for action in ("configure", "write", "read"):
+                assert not may(permission, action, events(other)), (source, action, other)
+        for any_source in SOURCES:
+            for action in ("configure", "write", "read"):
+                assert not may(permission, action, batch_queue(any_source)), (source, action)
+        # It calls no other service.
+        for other in (s for s in SERVICES if s not in (source, GATEWAY)):
+            assert not may(topic_permissions[source], "write", f"{other}.health"), (source, other)
+
+
+def test_reporting_consumes_every_sources_batches_and_calls_the_sources(permissions, topic_permissions):
+    """nameko's event handler declares the source's exchange and reporting's queue and binds
+    them; reporting's RPC proxies (catch-up, verify) have reply queues of their own."""
+    permission, topics = permissions[REPORTING], topic_permissions[REPORTING]
+    for source in SOURCES:
+        assert may(permission, "configure", events(source)) and may(permission, "read", events(source))
+        assert not may(permission, "write", events(source)), f"reporting must not publish {source}'s events"
+        for action in ("configure", "write", "read"):
+            assert may(permission, action, batch_queue(source)), (source, action)
+        assert may(topics, "write", f"{source}.events_since"), source
+    for action in ("configure", "write", "read"):
+        assert may(permission, action, reply_queue(REPORTING)), action
+    assert not may(topics, "write", f"{GATEWAY}.anything")
+
+
+def test_the_gateway_and_the_cli_are_rpc_clients_only(permissions, topic_permissions):
+    for client in CLIENTS:
+        permission, topics = permissions[client], topic_permissions[client]
+        for action in ("configure", "write", "read"):
+            assert may(permission, action, RPC_EXCHANGE), (client, action)
+            assert may(permission, action, reply_queue(STANDALONE)), (client, action)
+            assert not may(permission, action, reply_queue(REPORTING)), (client, action)
+            for service in (s for s in SERVICES if s != GATEWAY):
+                assert not may(permission, action, rpc_queue(service)), (client, action, service)
+            for source in SOURCES:
+                assert not may(permission, action, events(source)), (client, action, source)
+                assert not may(permission, action, batch_queue(source)), (client, action, source)
+        for service in (s for s in SERVICES if s != GATEWAY):
+            assert may(topics, "write", f"{service}.health"), (client, service)
+            assert not may(topics, "read", f"{service}.*"), (client, service)  # no eavesdropping
+        assert may(topics, "read", reply_key()), client
+        assert not may(topics, "write", reply_key()), f"{client} answers no RPC"
+
+
+def test_the_word_guest_appears_in_no_deploy_file():
+    """The code's default user (guest, which RabbitMQ lets in on loopback only) is for
+    development on one machine; no deployed process may use it. The READMEs may name it."""
+    files = [COMPOSE, DOCKERFILE, *(p for p in DEPLOY.rglob("*") if p.is_file() and p.suffix != ".md")]
+    for path in files:
+        assert not re.search(r"\bguest\b", path.read_text(), re.I), path
+
+
+def amqp_user(uri: str) -> str:
+    return re.match(r"amqp://([^:@/]+):", uri).group(1)
+
+
+def test_compose_gives_each_process_its_own_broker_user(compose, app_services):
+    uris = {name: service["environment"]["SANPHALANG_AMQP_URI"] for name, service in app_services.items()}
+    for name, uri in uris.items():
+        password_var = f"{name.upper()}_AMQP_PASSWORD"
+        match = re.fullmatch(rf"amqp://{name}:\$\{{{password_var}:(?P<rule>[?-])[^}}]*\}}@rabbitmq:5672/", uri)
+        assert match, f"{name}: {uri}"
+        # A running service cannot start without its password; the others may wait for theirs.
+        assert (match["rule"] == "?") == (name in RUNNING_SERVICES), (name, uri)
+    assert len(set(uris.values())) == len(uris)
+
+
+def test_compose_sets_every_broker_users_password_before_any_process_starts(compose, app_services):
+    (name,) = [name for name, service in compose["services"].items() if one_shot(service)]
+    users = compose["services"][name]
+    assert users["command"][-1].endswith("/set-passwords.py")
+    mounts = dict(v.rsplit(":", 1)[0].split(":", 1) for v in users["volumes"] if v.startswith("./"))
+    assert mounts == {f"./{SET_PASSWORDS.relative_to(ROOT)}": users["command"][-1]}
+    assert "rabbitmq-data:/var/lib/rabbitmq:ro" in users["volumes"], "the node's Erlang cookie"
+    assert users["depends_on"] == {"rabbitmq": {"condition": "service_healthy"}}
+    given = {var: uri for var, uri in users["environment"].items() if var.endswith("_AMQP_URI")}
+    assert set(given) == AMQP_URI_VARS
+    for user in BROKER_USERS:
+        assert amqp_user(given[amqp_uri_var(user)]) == user
+    for service_name, service in app_services.items():
+        assert given[amqp_uri_var(service_name)] == service["environment"]["SANPHALANG_AMQP_URI"]
+        assert service["depends_on"][name] == {"condition": "service_completed_successfully"}
+
+
+def test_k8s_gives_each_process_its_own_broker_user(objects, deployments):
+    secret = credentials_secret(objects)["stringData"]
+    assert AMQP_URI_VARS <= set(secret)
+    for user in BROKER_USERS:
+        uri = secret[amqp_uri_var(user)]
+        assert amqp_user(uri) == user and f":{PLACEHOLDER}@" in uri, (user, uri)
+    for name, deployment in deployments.items():
+        env = {e["name"]: e for e in container(deployment)["env"]}
+        assert env["SANPHALANG_AMQP_URI"]["valueFrom"]["secretKeyRef"] == {
+            "name": "sanphalang-credentials", "key": amqp_uri_var(name)}, name
+
+
+def test_k8s_broker_users_job_sets_every_users_password(objects):
+    (job,) = of_kind(objects, "Job").values()
+    main = container(job)
+    assert main["image"].split(":")[0] == "sanphalang"
+    script = main["args"][-1]
+    copied = [rest.split() for keyword, rest in final_stage() if keyword == "COPY" and "set-passwords" in rest]
+    assert copied == [[str(SET_PASSWORDS.relative_to(ROOT)), script]], "the image carries the script the Job runs"
+    refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in main["env"]}
+    assert set(refs) == AMQP_URI_VARS | {MANAGEMENT_URI_VAR}
+    for var in AMQP_URI_VARS:
+        assert refs[var] == {"name": "sanphalang-credentials", "key": var}
+    admin = of_kind(objects, "Secret")[refs[MANAGEMENT_URI_VAR]["name"]]
+    assert admin["metadata"]["name"] != "sanphalang-credentials", "the administrator stays out of the processes' Secret"
+    assert refs[MANAGEMENT_URI_VAR]["key"] in admin["stringData"]
+    pod = job["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True and pod["restartPolicy"] in ("Never", "OnFailure")
+    assert job["spec"].get("ttlSecondsAfterFinished"), "kubectl apply -k must be able to run it again"
+
+
+def load_set_passwords():
+    spec = importlib.util.spec_from_file_location("set_passwords", SET_PASSWORDS)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_set_passwords_reads_the_users_from_their_uris_as_kombu_does():
+    from kombu import Connection
+
+    script = load_set_passwords()
+    uri = "amqp://orgs:a%40b%2F-c%3A@rabbitmq:5672/"
+    environ = {"ORGS_AMQP_URI": uri, "SANPHALANG_AMQP_URI": "amqp://other:x@rabbitmq:5672/", "PATH": "/bin"}
+    assert script.users_from(environ) == [("ORGS_AMQP_URI", "orgs", "a@b/-c:")]
+    connection = Connection(uri)
+    assert (connection.userid, connection.password) == ("orgs", "a@b/-c:")
+
+
+def test_set_passwords_refuses_placeholders_before_touching_the_broker(capsys):
+    script = load_set_passwords()
+    assert script.main({"ORGS_AMQP_URI": f"amqp://orgs:{PLACEHOLDER}@rabbitmq:5672/"}) == 2
+    assert script.main({"ORGS_AMQP_URI": "amqp://orgs:x@rabbitmq:5672/",
+                        MANAGEMENT_URI_VAR: f"https://{PLACEHOLDER}:{PLACEHOLDER}@rabbitmq:15671/"}) == 2
+    assert script.main({}) == 2
+    assert "x" not in capsys.readouterr().out.split()  # no password printed
