@@ -60,6 +60,9 @@ def create_app(pool: RpcPool | None = None) -> Flask:
         response.headers["X-Request-Id"] = g.get("request_id", "")
         return response
 
+    from . import logs
+    logs.init_app(app)  # one line per request, bound to g.request_id (registered after the hook above)
+
     @app.get("/health")
     def health():
         return _health(app.extensions["health_rpc"])

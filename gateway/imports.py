@@ -15,6 +15,7 @@ from eventlet import tpool
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, Text, select
 from sqlalchemy.engine import Engine
 
+from services.chassis import logs
 from services.chassis.database import make_engine, one_at_a_time
 from services.chassis.errors import FILE
 from services.chassis.registers.pipeline import CHECKING, IMPORTING, FileImport, ImportReport, import_digest
@@ -150,6 +151,7 @@ def start(store: JobStore, pool, content: bytes, filename: str, options: dict, a
 
 
 def run(store: JobStore, pool, job_id: str, content: bytes, filename: str, options: dict, actor: dict) -> None:
+    logs.bind(job=job_id)  # every line of the job names it
     try:
         store.update(job_id, status=CHECKING)
         # openpyxl is CPU-bound: parse in a native thread so this process keeps serving
@@ -166,8 +168,9 @@ def run(store: JobStore, pool, job_id: str, content: bytes, filename: str, optio
                                            accept_valid=options["accept_valid"], progress=progress,
                                            may_write=_may_write(actor))
         store.update(job_id, status=_final_status(report, options), result=_result(report))
+        _finished(report, options)
     except Exception as error:  # the job must end in a state, whatever happened
-        log.exception("import job %s failed", job_id)
+        _failed(error)
         store.update(job_id, status=FAILED, result={"problems": [error_problem(error)]})
 
 
@@ -186,3 +189,22 @@ def _final_status(report: ImportReport, options: dict) -> str:
 def _result(report: ImportReport) -> dict:
     return {"counts": report.counts(), "written": report.written, "problems": report.problems}
 
+
+def _finished(report: ImportReport, options: dict) -> None:
+    """One line when a job ends as it should (rows rejected included: an answer, not a
+    failure): its status, counts and its problems' codes, fields and first rows, never a value
+    of the file."""
+    log.info("import job %s", _final_status(report, options),
+             extra={"status": _final_status(report, options), "dry_run": bool(options.get("dry_run")),
+                    "counts": report.counts(), **logs.problem_fields(report.problems)})
+
+
+def _failed(error: Exception) -> None:
+    """A job ended by an error: an expected one (a conflict with an edit made meanwhile, a
+    service that did not answer) is a WARNING with its code; anything else an ERROR with its
+    traceback."""
+    code = error_problem(error)["code"]
+    if code == "internal_error":
+        log.error("import job failed", exc_info=error, extra={"code": code, "error": type(error).__name__})
+    else:
+        log.warning("import job failed: %s", code, extra={"code": code, "error": type(error).__name__})

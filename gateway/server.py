@@ -6,8 +6,10 @@ import signal
 
 import eventlet
 import eventlet.wsgi
+from greenlet import GreenletExit
 
-from services.settings import settings
+from services.chassis import logs
+from services.settings import env, settings
 
 from .app import create_app
 
@@ -16,9 +18,12 @@ log = logging.getLogger(__name__)
 
 def serve() -> None:
     config = settings()
+    logs.configure("gateway", env("SANPHALANG_LOG_FORMAT"), env("SANPHALANG_LOG_LEVEL"))
     app = create_app()
     listener = eventlet.listen((config.host, config.port))
     server = eventlet.spawn(
+        # log_output=False: eventlet's access line holds the request line, query string and all;
+        # gateway/logs.py writes one line per request instead, without it
         eventlet.wsgi.server, listener, app, log=logging.getLogger("gateway.access"), log_output=False,
         max_size=1000, debug=False,  # eventlet's default sends a failed response's traceback to the client
     )
@@ -31,7 +36,7 @@ def serve() -> None:
     log.info("gateway listening on http://%s:%s", config.host, config.port)
     try:
         server.wait()
-    except Exception:
+    except (Exception, GreenletExit):  # GreenletExit: stopped by _stop, not a failure to print
         pass
     finally:
         app.extensions["rpc"].close()

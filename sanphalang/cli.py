@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -13,6 +15,15 @@ from services.registry import BUILT_SOURCES, contract, has
 from .config import RUNNING_SERVICES, SERVICES, settings
 
 SHEET_REGISTERS = tuple(name for name in BUILT_SOURCES if has(name, "sheet"))  # registers with spreadsheets
+
+# Library noise is not for the people at the terminal, even under `python -W default`:
+# eventlet's notice that it is deprecated (printed when it is imported, which nothing above
+# does) and the deprecations of the libraries below us. pytest still shows them to developers.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
+warnings.filterwarnings("ignore", message=r"pkg_resources is deprecated", category=UserWarning)
+
 
 
 def _green() -> None:
@@ -38,12 +49,18 @@ def _rpc(timeout: float | None = None):
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log more.")
-def main(verbose: bool) -> None:
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
     """Sanphalang (สานพลัง): the network's event-sourced database."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from services.chassis import logs
+    from services.settings import env
+
+    if verbose:  # DEBUG for this process and the ones `up` starts
+        os.environ["SANPHALANG_LOG_LEVEL"] = "DEBUG"
+    logs.configure("cli", env("SANPHALANG_LOG_FORMAT"), env("SANPHALANG_LOG_LEVEL"))  # `serve` sets its service's
+    if ctx.invoked_subcommand not in ("serve", "up") and not verbose:
+        for library in ("nameko", "kombu", "amqp"):  # a command's output is its own, not the broker client's
+            logging.getLogger(library).setLevel(logging.ERROR)
 
 
 @main.command()

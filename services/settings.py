@@ -26,6 +26,8 @@ DEFAULTS = {
     "SANPHALANG_SECRET_KEY": "",  # empty: a random key kept in var/secret_key
     "SANPHALANG_SECURE_COOKIES": "0",  # 1 behind HTTPS: session cookies only over HTTPS
     "SANPHALANG_SIGN_IN_LIMIT": "10 per minute",  # sign-in attempts per address and per user name
+    "SANPHALANG_LOG_FORMAT": "auto",  # json | text | auto (text on a terminal, JSON otherwise)
+    "SANPHALANG_LOG_LEVEL": "INFO",  # DEBUG, INFO, WARNING, ERROR (`sanphalang -v`: DEBUG)
 }
 
 

@@ -9,10 +9,13 @@ from nameko.runners import ServiceRunner
 
 from services.settings import settings
 
+from .logging import configure
+
 log = logging.getLogger(__name__)
 
 
 def run(service_cls) -> None:
+    configure(service_cls.name)
     runner = ServiceRunner(settings().nameko_config())
     runner.add_service(service_cls)
     stopping = eventlet.event.Event()

@@ -6,6 +6,7 @@ from nameko.rpc import rpc
 
 from services.contracts.orgs.events import SOURCE
 from services.edge.dependencies import EventLog
+from services.edge.logging import RequestLog
 from services.edge.source import EventSource, SpreadsheetImports
 
 from . import handlers, readmodel
@@ -14,6 +15,7 @@ from .imports import IMPORTER
 
 class OrgsService(EventSource, SpreadsheetImports):
     name = SOURCE
+    request_log = RequestLog()  # one log line per worker (services/edge/logging.py)
     log = EventLog(SOURCE, create_schema=readmodel.create_schema)
     importer = IMPORTER
 

@@ -8,6 +8,7 @@ from nameko.timer import timer
 
 from services.edge.dependencies import Subscriber
 from services.edge.entrypoints import batch_handler
+from services.edge.logging import RequestLog
 from services.registry import BUILT_SOURCES
 from services.settings import settings
 
@@ -16,6 +17,7 @@ from . import audit, projections, queries
 
 class ReportingService:
     name = "reporting"
+    request_log = RequestLog()  # one log line per worker (services/edge/logging.py)
     subscriber = Subscriber("reporting", projections.apply, clear=projections.clear,
                             create_schema=projections.create_schema)
 
