@@ -7,7 +7,7 @@ import uuid
 from flask import Flask, g, jsonify, request
 from flask_smorest import Api
 
-from services.registry import BUILT_SERVICES
+from services.registry import BUILT_SERVICES, GATEWAY
 from services.settings import settings
 
 from . import errors
@@ -36,6 +36,7 @@ def create_app(pool: RpcPool | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["rpc"] = pool or RpcPool(config.nameko_config(), config.rpc_timeout, size=config.rpc_pool)
     app.extensions["health_rpc"] = RpcPool(config.nameko_config(), timeout=3, size=2)
+    app.extensions["signer"] = config.signer(GATEWAY)  # signs who is asking, for every call (DESIGN §2a)
     api = SanphalangApi(app, spec_kwargs={"info": {"description": "สานพลัง — Sanphalang: the network's database"}})
     errors.register(app)
     from . import auth

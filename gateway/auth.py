@@ -1,7 +1,7 @@
 """Who is asking: the session of a signed-in user (Flask's signed cookie through Flask-Login)
 or an API token (`Authorization: Bearer ...`); CSRF protection (Flask-WTF) for everything
 a cookie authenticates; rate-limited sign-in (Flask-Limiter). Permission decisions are not
-made here but in gateway.permissions."""
+made here but in services.chassis.permissions."""
 from __future__ import annotations
 
 import secrets
@@ -19,7 +19,7 @@ from services.settings import env, settings
 from services.chassis.database import make_engine
 
 from . import errors
-from .permissions import ANONYMOUS, User
+from services.chassis.permissions import ANONYMOUS, User
 from .users import UserStore
 
 csrf = CSRFProtect()

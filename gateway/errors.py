@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields
 from nameko.exceptions import RpcTimeout
 from werkzeug.exceptions import HTTPException
 
-from services.chassis.errors import Archived, CommandRejected, Conflict, NotFound
+from services.chassis.errors import Archived, AssertionRefused, CommandRejected, Conflict, NotFound
 from services.chassis.messages import message
 from services.chassis.validation import problems_from
 
@@ -79,11 +79,13 @@ def _problems(messages) -> list[dict]:
 
 
 def register(app) -> None:
-    from .permissions import Forbidden
+    from services.chassis.permissions import Forbidden
 
     for kind in STATUS:
         app.register_error_handler(kind, from_caller_error)
     app.register_error_handler(Forbidden, lambda error: body(error.code, error.status))
+    # a service refused the gateway's own assertion: its keys or clock are not as they should be
+    app.register_error_handler(AssertionRefused, lambda error: body(error.code, 503))
 
     @app.errorhandler(RpcTimeout)
     def _timeout(_error):

@@ -15,15 +15,14 @@ from eventlet import tpool
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, Text, select
 from sqlalchemy.engine import Engine
 
-from services.chassis import logs
+from services.chassis import logs, permissions
+from services.chassis.assertions import Signer, SignedService
 from services.chassis.database import make_engine, one_at_a_time
 from services.chassis.errors import FILE
 from services.chassis.registers.pipeline import CHECKING, IMPORTING, FileImport, ImportReport, import_digest
 from services.contracts.orgs.sheet import SHEET
 from services.edge.errors import error_problem
 from services.settings import settings
-
-from . import permissions
 
 log = logging.getLogger(__name__)
 
@@ -143,14 +142,16 @@ def _failure(code: str) -> dict:
     return {"problems": [{"field": FILE, "row": None, "code": code, "params": {}, "column": ""}]}
 
 
-def start(store: JobStore, pool, content: bytes, filename: str, options: dict, actor: dict) -> str:
-    """Record a queued job and run it in a green thread of this process; returns its id."""
+def start(store: JobStore, pool, content: bytes, filename: str, options: dict, actor: dict, signer: Signer) -> str:
+    """Record a queued job and run it in a green thread of this process; returns its id.
+    `actor` is who asked (kept with the job); `signer` signs each of the job's calls for them."""
     job_id = store.create(filename, options, actor)
-    eventlet.spawn_n(run, store, pool, job_id, content, filename, options, actor)
+    eventlet.spawn_n(run, store, pool, job_id, content, filename, options, actor, signer)
     return job_id
 
 
-def run(store: JobStore, pool, job_id: str, content: bytes, filename: str, options: dict, actor: dict) -> None:
+def run(store: JobStore, pool, job_id: str, content: bytes, filename: str, options: dict, actor: dict,
+        signer: Signer) -> None:
     logs.bind(job=job_id)  # every line of the job names it
     try:
         store.update(job_id, status=CHECKING)
@@ -161,12 +162,15 @@ def run(store: JobStore, pool, job_id: str, content: bytes, filename: str, optio
         def progress(phase: str, done: int, total: int) -> None:
             store.update(job_id, status=phase, done=done, total=total)
 
+        user = _user(actor)
         with pool.cluster() as rpc:
+            orgs = SignedService(rpc.orgs, "orgs", signer, user)  # each chunk signed afresh
             digest = import_digest(content, read.sheet or options.get("sheet"), options["accept_valid"],
-                                   rpc.orgs.head()["seq"])
-            report = ORG_FILES.import_rows(rpc.orgs, read, actor, digest, dry_run=options["dry_run"],
+                                   orgs.head()["seq"])
+            report = ORG_FILES.import_rows(orgs, read, digest, dry_run=options["dry_run"],
                                            accept_valid=options["accept_valid"], progress=progress,
-                                           may_write=_may_write(actor))
+                                           may_write=lambda center: permissions.allowed(
+                                               user, permissions.IMPORT_ORGS, center))
         store.update(job_id, status=_final_status(report, options), result=_result(report))
         _finished(report, options)
     except Exception as error:  # the job must end in a state, whatever happened
@@ -174,10 +178,9 @@ def run(store: JobStore, pool, job_id: str, content: bytes, filename: str, optio
         store.update(job_id, status=FAILED, result={"problems": [error_problem(error)]})
 
 
-def _may_write(actor: dict):
-    """Whether the importer may write a center's records (the one permission table decides)."""
-    user = permissions.User(actor["user"], actor.get("role") or permissions.PUBLIC, actor.get("center"))
-    return lambda center: permissions.allowed(user, permissions.IMPORT_ORGS, center)
+def _user(actor: dict) -> permissions.User:
+    """The user who asked for a job, as kept with it."""
+    return permissions.User(actor["user"], actor.get("role") or permissions.PUBLIC, actor.get("center"))
 
 
 def _final_status(report: ImportReport, options: dict) -> str:

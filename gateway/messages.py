@@ -5,8 +5,6 @@ from __future__ import annotations
 from services.chassis import messages
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "sign_in_required": ("โปรดเข้าสู่ระบบก่อน", "Please sign in first"),
-    "forbidden": ("คุณไม่มีสิทธิ์ทำรายการนี้", "You are not allowed to do this"),
     "csrf_failed": (
         "แบบฟอร์มหมดอายุหรือไม่ถูกต้อง โปรดโหลดหน้าใหม่แล้วลองอีกครั้ง",
         "The form has expired or is not valid; reload the page and try again",

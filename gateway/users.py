@@ -22,7 +22,7 @@ from services.chassis.errors import rejected
 from services.chassis.validation import StrictSchema, Text, max_length, one_of
 from services.chassis.validation import load as load_valid
 
-from .permissions import ADMIN, AUDITOR, CENTER_STAFF, User
+from services.chassis.permissions import ADMIN, AUDITOR, CENTER_STAFF, User
 
 ACCOUNT_ROLES = (CENTER_STAFF, ADMIN, AUDITOR)  # `public` is nobody signed in
 PASSWORD_MIN = 10

@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -25,7 +26,6 @@ warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
 warnings.filterwarnings("ignore", message=r"pkg_resources is deprecated", category=UserWarning)
 
 
-
 def _green() -> None:
     """nameko needs eventlet's monkey-patching before anything opens a socket."""
     import os
@@ -38,13 +38,24 @@ def _green() -> None:
     eventlet.monkey_patch()
 
 
-def _rpc(timeout: float | None = None):
+def _proxy(timeout: float | None = None):
     _green()
     from nameko.standalone.rpc import ClusterRpcProxy
 
     import services.edge.errors  # noqa: F401
 
     return ClusterRpcProxy(settings().nameko_config(), timeout=timeout or 600)
+
+
+@contextmanager
+def _rpc(timeout: float | None = None):
+    """The services, each call signed by the CLI's key for the operator (DESIGN §2a)."""
+    from services.chassis.assertions import Signed
+
+    from .spreadsheets import operator
+
+    with _proxy(timeout) as cluster:
+        yield Signed(cluster, settings().signer("cli"), operator())
 
 
 @click.group()
@@ -133,7 +144,7 @@ def health(service: str) -> None:
         config = settings()
         ok = requests.get(f"http://{config.host}:{config.port}/health", timeout=5).ok
     else:
-        with _rpc(timeout=5) as rpc:
+        with _proxy(timeout=5) as rpc:  # health is public: nothing to sign
             ok = bool(getattr(rpc, service).health().get("database"))
     click.echo("ok" if ok else "unhealthy")
     sys.exit(0 if ok else 1)
@@ -266,3 +277,34 @@ def users_token(name: str, label: str | None) -> None:
     """Make an API token for a user; it is shown only this once."""
     store = _users()
     click.echo(_account_errors(lambda: store.issue_token(name, label)))
+
+
+# -- keys of the actor assertions (docs/security.md) ----------------------------------------
+
+@main.group()
+def keys() -> None:
+    """The Ed25519 keys that sign who is asking (gateway, cli, services)."""
+
+
+@keys.command(name="new")
+@click.argument("signer")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write SIGNER.key and SIGNER.pub (default: the trusted keys directory).")
+def keys_new(signer: str, directory: Path | None) -> None:
+    """Make a new key pair for SIGNER (a rotation: see docs/security.md)."""
+    from services.chassis.assertions import Signer, make_key_pair
+
+    directory = directory or settings().keys_dir
+    if (directory / f"{signer}.key").exists():
+        raise click.ClickException(f"{directory / (signer + '.key')} exists; make the new pair in another --dir")
+    key, public = make_key_pair(directory, signer)
+    click.echo(f"{Signer.from_file(key).kid}: {key} (private, keep it secret), {public} (public)")
+
+
+@keys.command(name="list")
+def keys_list() -> None:
+    """The key ids the services trust (the public keys of SANPHALANG_KEYS)."""
+    from services.chassis.assertions import Keyring
+
+    for kid in sorted(Keyring(settings().keys_dir, "any").keys):
+        click.echo(kid)

@@ -90,7 +90,7 @@ def register_command(orgs, count: int, seed: int) -> tuple[int, float]:
 
     from services.chassis.messages import message
 
-    from .spreadsheets import both, cli_actor
+    from .spreadsheets import both
 
     rows, registered = org_rows(count, seed), 0
     start = time.perf_counter()
@@ -99,7 +99,7 @@ def register_command(orgs, count: int, seed: int) -> tuple[int, float]:
                            file=click.get_text_stream("stderr")) as bar:
         for n, (first, chunk) in enumerate(chunks(rows, DEMO_CHUNK)):
             key = f"demo-{seed}-{count}-{n}"
-            result = orgs.register_batch(chunk, {**cli_actor(), "request": key}, key, first)
+            result = orgs.register_batch(chunk, key=key, first_row=first)
             registered += result["registered"]
             bar.update(len(chunk))
     seconds = time.perf_counter() - start

@@ -8,6 +8,7 @@ import getpass
 import click
 
 from services.chassis.errors import CommandError
+from services.chassis.permissions import ADMIN, User
 from services.chassis.messages import message
 from services.chassis.registers.pipeline import (
     CHECKING, IMPORTING, FileImport, import_digest, problem_line, records,
@@ -21,10 +22,10 @@ def both(code: str, **params) -> str:
     return f"{text['th']} / {text['en']}"
 
 
-def cli_actor() -> dict:
-    """The CLI acts as an administrator named after the operating-system user; each call's
-    `request` is its idempotency key."""
-    return {"user": "cli:" + getpass.getuser(), "role": "admin", "center": None, "request": None}
+def operator() -> User:
+    """Who the CLI asks as: an administrator named after the operating-system user (only the
+    host's operators can read the CLI's private key)."""
+    return User("cli:" + getpass.getuser(), ADMIN)
 
 
 class ProgressBars:
@@ -60,7 +61,7 @@ def import_command(sheet: Sheet, service, path, *, dry_run: bool, accept_valid: 
         else:
             read, checked = files.read_checked(service, path.name, content, sheet_name)
         digest = import_digest(content, read.sheet or sheet_name, accept_valid, head)
-        report = files.import_rows(service, read, cli_actor(), digest, dry_run=dry_run, accept_valid=accept_valid,
+        report = files.import_rows(service, read, digest, dry_run=dry_run, accept_valid=accept_valid,
                                    progress=bars, checked=checked)
     except (CommandError, *UNAVAILABLE) as error:
         # a record edited meanwhile, the service gone: say so (an import may be run again)

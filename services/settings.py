@@ -26,6 +26,9 @@ DEFAULTS = {
     "SANPHALANG_SECRET_KEY": "",  # empty: a random key kept in var/secret_key
     "SANPHALANG_SECURE_COOKIES": "0",  # 1 behind HTTPS: session cookies only over HTTPS
     "SANPHALANG_SIGN_IN_LIMIT": "10 per minute",  # sign-in attempts per address and per user name
+    "SANPHALANG_KEYS": "",  # empty: var/keys; the public keys (*.pub) a service trusts
+    "SANPHALANG_SIGNING_KEY": "",  # empty: <keys>/<signer>.key, made on first use (development)
+    "SANPHALANG_ASSERTION_LIFETIME": "120",  # seconds an actor assertion is valid (at most 300)
     "SANPHALANG_LOG_FORMAT": "auto",  # json | text | auto (text on a terminal, JSON otherwise)
     "SANPHALANG_LOG_LEVEL": "INFO",  # DEBUG, INFO, WARNING, ERROR (`sanphalang -v`: DEBUG)
 }
@@ -52,6 +55,30 @@ class Settings:
 
     def database_url(self, service: str) -> str:
         return self.database_urls[service]
+
+    @property
+    def keys_dir(self) -> Path:
+        return Path(env("SANPHALANG_KEYS") or self.var_dir / "keys")
+
+    def signer(self, name: str):
+        """This process's signer of actor assertions, as `name` (gateway, cli, reporting...):
+        the key SANPHALANG_SIGNING_KEY names, or `<keys>/<name>.key`, made if missing."""
+        from services.chassis.assertions import Signer, make_key_pair
+
+        lifetime = int(env("SANPHALANG_ASSERTION_LIFETIME"))
+        configured = os.environ.get("SANPHALANG_SIGNING_KEY")
+        if configured:
+            return Signer.from_file(Path(configured), lifetime)
+        path = self.keys_dir / f"{name}.key"
+        if not path.exists():
+            make_key_pair(self.keys_dir, name)
+        return Signer.from_file(path, lifetime)
+
+    def keyring(self, audience: str):
+        """The public keys a service trusts, checking assertions meant for `audience`."""
+        from services.chassis.assertions import Keyring
+
+        return Keyring(self.keys_dir, audience)
 
     def nameko_config(self) -> dict:
         from services.chassis.wire import nameko_options

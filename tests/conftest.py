@@ -10,7 +10,10 @@ eventlet.monkey_patch()
 
 import pytest  # noqa: E402
 
+from tests.keys import KEYS  # noqa: E402
 from tests.support import pg_database  # noqa: E402
+
+os.environ["SANPHALANG_KEYS"] = str(KEYS)  # every service, gateway and CLI of this run trusts these
 
 BACKENDS = ("sqlite", "postgres")
 

@@ -3,8 +3,8 @@ its methods called as RPC would call them (so every RPC is there, the mixins' in
 its arguments in the RPC's order), every argument and result through the wire format, its
 dependencies given as plain objects (`log=store`). Each call is recorded.
 
-    orgs = InProcess(OrgsService, log=store)
-    orgs.register(payload, actor, "key-1")
+    orgs = InProcess(OrgsService, log=store, asking=asker("orgs"))
+    orgs.register(assertion, payload, key="key-1")   # or signed(orgs, user).register(payload, key=...)
     [name for name, _, _ in orgs.record]   # ["register"]
 
 `Pool` hands a set of them to the gateway's app in place of its RPC pool."""

@@ -17,6 +17,7 @@ import psycopg
 import requests
 
 from services.registry import BUILT_SERVICES, PROCESSES
+from tests.keys import KEYS
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
@@ -90,6 +91,7 @@ class System:
             "SANPHALANG_HOST": "127.0.0.1",
             "SANPHALANG_CATCHUP_INTERVAL": "1",
             "SANPHALANG_RPC_TIMEOUT": "20",
+            "SANPHALANG_KEYS": str(KEYS),  # the keys this run signs with (tests/keys.py)
             **{f"{s.upper()}_DATABASE_URL": url for s, url in database_urls.items()},
             **extra_env,
         }
@@ -166,8 +168,19 @@ class System:
         )
 
     @contextmanager
-    def rpc(self, timeout: float = 30):
-        """A nameko cluster proxy into this system: `with system.rpc() as rpc: rpc.orgs.head()`."""
+    def rpc(self, timeout: float = 30, user=None):
+        """A nameko cluster proxy into this system, each call signed by the CLI's key for an
+        operator (or `user`): `with system.rpc() as rpc: rpc.orgs.head()`."""
+        from services.chassis.assertions import Signed, Signer
+        from services.chassis.permissions import ADMIN, User
+
+        with self.unsigned_rpc(timeout) as proxy:
+            yield Signed(proxy, Signer.from_file(KEYS / "cli.key"), user or User("cli:test", ADMIN))
+
+    @contextmanager
+    def unsigned_rpc(self, timeout: float = 30):
+        """A plain nameko cluster proxy into this system, as any broker client could make one:
+        its calls carry whatever assertion the caller passes first."""
         from nameko.standalone.rpc import ClusterRpcProxy
 
         import services.edge.errors  # noqa: F401

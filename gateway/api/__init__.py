@@ -1,18 +1,35 @@
 """REST resources under /api/v1, one blueprint a module."""
+from contextlib import contextmanager
+
 from flask import current_app, g
 
-from gateway import permissions
 from gateway.auth import current_user
 from services import reference
+from services.chassis import permissions
+from services.chassis.assertions import Signed
 
 
+@contextmanager
 def rpc():
-    """The RPC pool's cluster proxy context: `with rpc() as cluster: cluster.orgs.get(...)`."""
-    return current_app.extensions["rpc"].cluster()
+    """The services, each call signed for the signed-in user (or the token's owner) and this
+    request: `with rpc() as cluster: cluster.orgs.get(org_id)`; a command's idempotency key
+    is passed as `key=`."""
+    with current_app.extensions["rpc"].cluster() as cluster:
+        yield signed(cluster)
+
+
+def signed(cluster) -> Signed:
+    """A cluster proxy (of any pool) whose calls are signed for this request's user."""
+    return Signed(cluster, signer(), current_user(), g.get("request_id"))
+
+
+def signer():
+    """The gateway's signer of actor assertions."""
+    return current_app.extensions["signer"]
 
 
 def actor() -> dict:
-    """Who is acting: the signed-in user or the token's owner."""
+    """Who asked, as an import job keeps it (the job's calls are signed for them afresh)."""
     user = current_user()
     return {"user": user.name, "role": user.role, "center": user.center, "request": g.request_id}
 

@@ -15,12 +15,12 @@ from services.contracts.orgs.schemas import (
     Merge, Organization, OrgChanges, OrgRegistration, OrgRelocation, Reason, StrengthAssessment, Verification,
 )
 
-from gateway import permissions as can
+from services.chassis import permissions as can
 from services import reference
 from gateway.auth import current_user
 from services.chassis.errors import CommandRejected
 
-from . import actor, require, require_write, rpc
+from . import require, require_write, rpc
 from .etags import expected_version, with_etag
 
 blp = Blueprint("orgs", __name__, description="องค์กรชุมชน — community organizations")
@@ -128,7 +128,7 @@ class Orgs(MethodView):
         """Register an organization (send `Idempotency-Key` to make retries safe)"""
         require_write(can.CREATE_ORG, payload)
         with rpc() as cluster:
-            org = cluster.orgs.register(payload, actor(), _key())
+            org = cluster.orgs.register(payload, key=_key())
         return with_etag(org, 201, Location=url_for("orgs.Org", org_id=org["id"]))
 
 
@@ -140,7 +140,7 @@ class OrgsBatch(MethodView):
         """Register many organizations at once: all rows or none"""
         _require_own_rows(batch["items"], batch["first_row"])
         with rpc() as cluster:
-            return cluster.orgs.register_batch(batch["items"], actor(), _key(), batch["first_row"])
+            return cluster.orgs.register_batch(batch["items"], key=_key(), first_row=batch["first_row"])
 
 
 @blp.route("/<uuid:org_id>")
@@ -162,7 +162,7 @@ class Org(MethodView):
             current = _require_edit(cluster, org_id)
             if any(k in changes for k in ("province", "district", "subdistrict")):
                 require_write(can.EDIT_ORG, {**current, **changes})
-            return with_etag(cluster.orgs.amend(str(org_id), changes, version, actor(), _key()))
+            return with_etag(cluster.orgs.amend(str(org_id), changes, version, key=_key()))
 
 
 @blp.route("/duplicates")
@@ -234,19 +234,19 @@ def _jsonable(body: dict) -> dict:
 
 
 _command("relocate", OrgRelocation, "Move an organization to a new location (its center follows)",
-         lambda orgs, i, b, v: orgs.relocate(i, b, v, actor(), _key()))
+         lambda orgs, i, b, v: orgs.relocate(i, b, v, key=_key()))
 _command("assess", StrengthAssessment, "Record a strength assessment (level, criteria, date)",
-         lambda orgs, i, b, v: orgs.assess(i, _jsonable(b), v, actor(), _key()))
+         lambda orgs, i, b, v: orgs.assess(i, _jsonable(b), v, key=_key()))
 _command("verify", Verification, "Mark the record verified as current",
-         lambda orgs, i, b, v: orgs.confirm_current(i, _jsonable(b), v, actor(), _key()))
+         lambda orgs, i, b, v: orgs.confirm_current(i, _jsonable(b), v, key=_key()))
 _command("archive", Reason, "Archive an organization (it stops counting in the indicators)",
-         lambda orgs, i, b, v: orgs.archive(i, v, actor(), b["reason"], _key()))
+         lambda orgs, i, b, v: orgs.archive(i, v, b["reason"], key=_key()))
 _command("restore", Reason, "Restore an archived organization",
-         lambda orgs, i, b, v: orgs.restore(i, v, actor(), b["reason"], _key()))
+         lambda orgs, i, b, v: orgs.restore(i, v, b["reason"], key=_key()))
 _command("merge", Merge, "Merge a duplicate into this organization (the duplicate keeps its history)",
-         lambda orgs, i, b, v: orgs.merge(i, _jsonable(b), v, actor(), _key()))
+         lambda orgs, i, b, v: orgs.merge(i, _jsonable(b), v, key=_key()))
 _command("unmerge", Reason, "Undo the merge of this duplicate",
-         lambda orgs, i, b, v: orgs.unmerge(i, v, actor(), _key()))
+         lambda orgs, i, b, v: orgs.unmerge(i, v, key=_key()))
 
 
 @blp.route("/<uuid:org_id>/history")

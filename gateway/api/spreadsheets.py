@@ -20,10 +20,10 @@ from services.chassis.validation import StrictSchema, load
 from services.contracts.orgs.sheet import SHEET
 
 from .. import errors, imports
-from .. import permissions as can
+from services.chassis import permissions as can
 from ..auth import current_user
 
-from . import actor, require
+from . import actor, require, rpc, signer
 from .orgs import OrgFilters
 
 blp = Blueprint("org_spreadsheets", __name__, description="องค์กรชุมชน — spreadsheets: template, export, import")
@@ -117,11 +117,10 @@ class Template(MethodView):
 
 def _records(query: dict):
     """The organizations the query selects, page by page over RPC (for streaming responses)."""
-    pool = current_app.extensions["rpc"]
     filters = {k: str(v) for k, v in query.items() if v}
 
     def list_page(filters_, page, per_page):
-        with pool.cluster() as cluster:
+        with rpc() as cluster:
             return cluster.orgs.list(filters_, page, per_page)
 
     return records(list_page, filters)
@@ -165,7 +164,7 @@ class Imports(MethodView):
         if upload is None or not upload.filename:
             raise rejected("file", "required")
         options = {"dry_run": form["dry_run"], "accept_valid": form["accept_valid_rows"], "sheet": form["sheet"]}
-        job_id = imports.start(imports.job_store(), imports.long_pool(), upload.read(), upload.filename, options, actor())
+        job_id = imports.start(imports.job_store(), imports.long_pool(), upload.read(), upload.filename, options, actor(), signer())
         return job_view(imports.job_store().get(job_id)), 202, {"Location": url_for("org_spreadsheets.ImportStatus", job_id=job_id)}
 
 

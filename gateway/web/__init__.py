@@ -11,7 +11,7 @@ from typing import Callable
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from nameko.exceptions import RpcTimeout
 
-from gateway import permissions
+from services.chassis import permissions
 from services import reference
 from services.chassis.errors import NotFound
 

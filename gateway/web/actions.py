@@ -13,7 +13,7 @@ from typing import Callable
 
 from flask import flash, redirect, request, url_for
 
-from gateway import permissions as can
+from services.chassis import permissions as can
 from gateway.api import rpc
 from services import reference
 from services.chassis.errors import Archived, CommandRejected, Conflict, NotFound
@@ -23,7 +23,7 @@ from services.contracts.orgs import events as ev
 from services.contracts.orgs.schemas import Reason, StrengthAssessment, Verification
 
 from . import bp, diffs, page_number, require, text
-from .orgs import RECORD_FIELDS, _flat, actor, render_page
+from .orgs import RECORD_FIELDS, _flat, render_page
 
 DUPLICATES_PER_PAGE = 20
 DUPLICATE_FILTERS = ("center", "province")
@@ -46,7 +46,7 @@ class Action:
     CommandRejected), the RPC call, and the flash message once done."""
 
     payload: Callable[[dict], dict]
-    call: Callable  # (orgs, org_id, payload, version, actor, key) -> the record
+    call: Callable  # (orgs, org_id, payload, version, key) -> the record
     done: str
     fields: dict  # the service's field -> the form's input
 
@@ -54,23 +54,23 @@ class Action:
 ACTIONS = {
     "verify": Action(
         lambda v: _iso(load(_verification, _given(on=v["verified_on"]))),
-        lambda orgs, i, p, version, who, key: orgs.confirm_current(i, p, version, who, key),
+        lambda orgs, i, p, version, key: orgs.confirm_current(i, p, version, key=key),
         "web_verified_done", {"on": "verified_on"}),
     "assess": Action(
         lambda v: _iso(load(_assessment, _given(**{k: v[k] for k in ("level", "criteria", "assessed_on")}))),
-        lambda orgs, i, p, version, who, key: orgs.assess(i, p, version, who, key),
+        lambda orgs, i, p, version, key: orgs.assess(i, p, version, key=key),
         "web_assessed_done", {"level": "level", "criteria": "criteria", "assessed_on": "assessed_on"}),
     "archive": Action(
         lambda v: load(_reason, {"reason": v["reason"] or None}),
-        lambda orgs, i, p, version, who, key: orgs.archive(i, version, who, p["reason"], key),
+        lambda orgs, i, p, version, key: orgs.archive(i, version, p["reason"], key=key),
         "web_archived_done", {"reason": "reason"}),
     "restore": Action(
         lambda v: load(_reason, {"reason": v["reason"] or None}),
-        lambda orgs, i, p, version, who, key: orgs.restore(i, version, who, p["reason"], key),
+        lambda orgs, i, p, version, key: orgs.restore(i, version, p["reason"], key=key),
         "web_restored_done", {"reason": "reason"}),
     "unmerge": Action(
         lambda v: {},
-        lambda orgs, i, p, version, who, key: orgs.unmerge(i, version, who, key),
+        lambda orgs, i, p, version, key: orgs.unmerge(i, version, key=key),
         "web_unmerged_done", {}),
 }
 
@@ -123,7 +123,7 @@ def org_action(org_id, action):
     try:
         payload = spec.payload(values)
         with rpc() as cluster:
-            spec.call(cluster.orgs, org_id, payload, version, actor(user), key)
+            spec.call(cluster.orgs, org_id, payload, version, key)
     except CommandRejected as error:
         return _record(org, 422, action_problems=_problems(error, spec.fields), **shown)
     except Archived:
@@ -246,7 +246,7 @@ def org_merge():
         with rpc() as cluster:
             for duplicate in chosen:  # the survivor's version moves on with each merge
                 payload = {"duplicate": duplicate, "duplicate_version": shown(duplicate)}
-                version = cluster.orgs.merge(survivor_id, payload, version, actor(user), f"{key}:{duplicate}")["version"]
+                version = cluster.orgs.merge(survivor_id, payload, version, key=f"{key}:{duplicate}")["version"]
                 merged.append(duplicate)
     except CommandRejected as error:
         problem, status = [_said(p) for p in error.problems], 422

@@ -12,8 +12,8 @@ import math
 from flask import render_template, request, url_for
 from marshmallow import ValidationError
 
-from gateway import permissions as can
-from gateway.api import rpc
+from services.chassis import permissions as can
+from gateway.api import rpc, signed
 from gateway.imports import long_pool
 from services.chassis.thai import day_end_utc, day_start_utc
 from services.chassis.validation import iso_day
@@ -72,7 +72,7 @@ def audit():
     comparison = None
     if check == "projections":  # replays every event: the long-timeout pool of the import jobs
         with long_pool().cluster() as cluster:
-            comparison = cluster.reporting.verify()
+            comparison = signed(cluster).reporting.verify()
         chains, verified = comparison["chains"], True
     else:
         with rpc() as cluster:

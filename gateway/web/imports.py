@@ -10,13 +10,15 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway import imports as jobs
-from gateway import permissions as can
+from services.chassis import permissions as can
 from gateway.api.spreadsheets import job_view as shown_job
 from gateway.imports import job_store, long_pool as job_pool
 from services.chassis.errors import NotFound
 from services.chassis.messages import message
 
 from . import bp, current_user, text
+from gateway.api import signer
+
 from .orgs import actor
 
 REFRESH_SECONDS = 2
@@ -51,7 +53,7 @@ def upload():
         return _form(values, {"file": [text.t("required")]}, 422)
     content, dry_run = file.read(), values["mode"] == "dry_run"
     options = {"dry_run": dry_run, "accept_valid": values["accept_valid"], "sheet": None}
-    job_id = jobs.start(job_store(), job_pool(), content, file.filename, options, actor(user))
+    job_id = jobs.start(job_store(), job_pool(), content, file.filename, options, actor(user), signer())
     if dry_run:
         job_store().keep_upload(job_id, content)
     return redirect(url_for("web.import_job", job_id=job_id), 303)
@@ -101,5 +103,5 @@ def confirm(job_id):
         flash(text.t("web_import_file_gone"), "error")
         return redirect(url_for("web.imports"), 303)
     options = {**job["options"], "dry_run": False}
-    new_id = jobs.start(job_store(), job_pool(), content, job["filename"], options, actor(user))
+    new_id = jobs.start(job_store(), job_pool(), content, job["filename"], options, actor(user), signer())
     return redirect(url_for("web.import_job", job_id=new_id), 303)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 from marshmallow import ValidationError
 
-from gateway import permissions as can
+from services.chassis import permissions as can
 from gateway.api import rpc
 from services import reference
 from services.chassis.validation import iso_day

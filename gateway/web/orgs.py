@@ -8,7 +8,7 @@ import uuid
 from flask import flash, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from gateway import permissions as can
+from services.chassis import permissions as can
 from gateway.api import rpc
 from services import reference
 from services.chassis.errors import Archived, CommandRejected, Conflict
@@ -46,6 +46,7 @@ def render_page(template: str, **context):
 
 
 def actor(user: can.User) -> dict:
+    """Who asked for an import job, as the job keeps it."""
     return {"user": user.name, "role": user.role, "center": user.center, "request": g.get("request_id")}
 
 
@@ -138,7 +139,7 @@ def org_new():
         payload = orgform.registration(values)
         can.require(user, can.CREATE_ORG, orgform.center_of(payload))
         with rpc() as cluster:
-            org = cluster.orgs.register(payload, actor(user), key)
+            org = cluster.orgs.register(payload, key=key)
     except CommandRejected as error:
         return _form(values, key=key, problems=orgform.problems(error, text.lang())), 422
     flash(text.t("web_saved"), "success")
@@ -175,7 +176,7 @@ def org_edit(org_id):
             flash(text.t("web_nothing_changed"), "info")
             return redirect(url_for("web.org", org_id=org_id))
         with rpc() as cluster:
-            cluster.orgs.amend(org_id, changed, version, actor(user))
+            cluster.orgs.amend(org_id, changed, version)
     except CommandRejected as error:
         return _form(values, problems=orgform.problems(error, text.lang()), **context), 422
     except Archived:

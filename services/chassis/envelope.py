@@ -23,6 +23,7 @@ class ActorSchema(Schema):
     role = fields.String(required=True)
     center = fields.String(allow_none=True, load_default=None)
     request = fields.String(required=True)
+    signed_by = fields.String(allow_none=True, load_default=None)  # the key id of the verified assertion
 
 
 class EnvelopeSchema(Schema):

@@ -82,8 +82,27 @@ class Archived(CommandError):
         return {"stream": stream}
 
 
+class Forbidden(CommandError):
+    """`user` may not do `action`: 403 `forbidden` when signed in, else 401 `sign_in_required`."""
+
+    def _state(self, user, action: str) -> dict:
+        return {"action": action, "code": "forbidden" if user.signed_in else "sign_in_required"}
+
+    @property
+    def status(self) -> int:
+        return 403 if self.code == "forbidden" else 401
+
+
+class AssertionRefused(CommandError):
+    """The assertion of who is asking is missing, malformed, expired, forged, signed by an
+    unknown key, or signed for another request or service (DESIGN §2a); `code` says which."""
+
+    def _state(self, code: str) -> dict:
+        return {"code": code}
+
+
 def rejected(field: str, code: str, row: int | None = None, **params) -> CommandRejected:
     return CommandRejected([{"field": field, "code": code, "row": row, "params": params}])
 
 
-CALLER_ERRORS = (CommandRejected, Conflict, NotFound, Archived)
+CALLER_ERRORS = (CommandRejected, Conflict, NotFound, Archived, Forbidden, AssertionRefused)

@@ -26,6 +26,33 @@ CORE: dict[str, tuple[str, str]] = {
     "nothing_changed": ("ไม่มีการเปลี่ยนแปลง", "Nothing changed"),
     "unavailable": ("บริการไม่พร้อมใช้งานชั่วคราว", "The service is temporarily unavailable"),
     "internal_error": ("เกิดข้อผิดพลาดภายในระบบ", "Something went wrong inside the system"),
+    # who is asking (DESIGN §2a)
+    "sign_in_required": ("โปรดเข้าสู่ระบบก่อน", "Please sign in first"),
+    "forbidden": ("คุณไม่มีสิทธิ์ทำรายการนี้", "You are not allowed to do this"),
+    "assertion_missing": ("คำขอไม่ได้ระบุผู้ขอที่ลงนามแล้ว", "The request does not say, signed, who is asking"),
+    "assertion_malformed": ("การยืนยันตัวผู้ขอมีรูปแบบไม่ถูกต้อง", "The assertion of who is asking is malformed"),
+    "assertion_expired": ("การยืนยันตัวผู้ขอหมดอายุแล้ว โปรดลองใหม่", "The assertion of who is asking has expired; try again"),
+    "assertion_forged": ("ลายมือชื่อของการยืนยันตัวผู้ขอไม่ถูกต้อง", "The signature of the assertion of who is asking is not valid"),
+    "assertion_unknown_key": (
+        "การยืนยันตัวผู้ขอลงนามด้วยกุญแจที่ระบบไม่รู้จัก",
+        "The assertion of who is asking is signed with a key this service does not trust",
+    ),
+    "assertion_other_request": (
+        "การยืนยันตัวผู้ขอนี้ลงนามไว้สำหรับคำขออื่น",
+        "The assertion of who is asking was signed for another request",
+    ),
+    "assertion_other_service": (
+        "การยืนยันตัวผู้ขอนี้ลงนามไว้สำหรับบริการอื่น",
+        "The assertion of who is asking was signed for another service",
+    ),
+    "assertion_too_long": (
+        "การยืนยันตัวผู้ขอมีอายุยาวเกินกำหนด",
+        "The assertion of who is asking is valid for longer than allowed",
+    ),
+    "assertion_not_allowed": (
+        "ผู้ลงนามนี้ไม่มีสิทธิ์ยืนยันตัวผู้ขอรายนี้",
+        "This signer may not assert who this is",
+    ),
     "method_not_allowed": ("ไม่รองรับวิธีการนี้", "This method is not allowed here"),
     "unsupported_media_type": ("ต้องส่งข้อมูลแบบ application/json", "The body must be application/json"),
     "required": ("ต้องกรอกข้อมูลนี้", "This field is required"),

@@ -3,6 +3,7 @@ flow, given the register's schema, its location rule, its natural key (subdistri
 key) and how a row registers or amends an organization."""
 from __future__ import annotations
 
+from services.chassis import permissions as can
 from services.chassis.registers.importing import Importer
 from services.contracts.orgs.limits import BATCH_MAX
 from services.contracts.orgs.schemas import OrgRegistration
@@ -27,4 +28,5 @@ IMPORTER = Importer(
     record_id=lambda org: org.id,
     project=readmodel.project,
     batch_max=BATCH_MAX,
+    action=can.IMPORT_ORGS,
 )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
+from services.chassis import permissions as can
+from services.edge.asking import Asking, Signing
 from services.edge.dependencies import Subscriber
 from services.edge.entrypoints import batch_handler
 from services.edge.logging import RequestLog
@@ -20,33 +22,39 @@ class ReportingService:
     request_log = RequestLog()  # one log line per worker (services/edge/logging.py)
     subscriber = Subscriber("reporting", projections.apply, clear=projections.clear,
                             create_schema=projections.create_schema)
+    asking = Asking()
+    signing = Signing()  # reporting asks the registers for their logs as itself
 
     def _fetch(self, source, after, limit):
-        return getattr(self, source).events_since(after, limit)
+        return getattr(self, source).events_since(self.signing(source), after, limit)
 
     @timer(interval=settings().catchup_interval)
     def compare_heads(self):
         """Whatever the broker lost or never carried arrives here, from the source's log."""
         for source in BUILT_SOURCES:
-            head = getattr(self, source).head()["seq"]
+            head = getattr(self, source).head(self.signing(source))["seq"]
             if self.subscriber.stalled(source, head):
                 self.subscriber.catch_up(source, self._fetch, head)
 
     @rpc
-    def indicators(self, scope="nation", code=None, as_of=None):
+    def indicators(self, assertion, scope="nation", code=None, as_of=None):
+        self.asking(assertion, can.READ_INDICATORS)
         return queries.indicator_values(self.subscriber.engine, scope, code, as_of)
 
     @rpc
-    def positions(self):
+    def positions(self, assertion):
+        self.asking(assertion, can.READ_INDICATORS)
         return {source: self.subscriber.position(source) for source in BUILT_SOURCES}
 
     @rpc
-    def replay(self):
+    def replay(self, assertion):
+        self.asking(assertion, can.REBUILD)
         return self.subscriber.replay(list(BUILT_SOURCES), self._fetch)
 
     @rpc
-    def verify(self):
-        chains = [getattr(self, source).verify_chain() for source in BUILT_SOURCES]
+    def verify(self, assertion):
+        self.asking(assertion, can.AUDIT)
+        chains = [getattr(self, source).verify_chain(self.signing(source)) for source in BUILT_SOURCES]
         projection = audit.compare(self.subscriber, list(BUILT_SOURCES), self._fetch)
         ok = all(c["ok"] for c in chains) and projection["equal"]
         return {"ok": ok, "chains": chains, "projection": projection}

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import time
 
-from services.chassis.registers.pipeline import FileImport
+from services.chassis.registers.pipeline import CHUNK, WRITE_CHUNK, FileImport
 from services.contracts.orgs.sheet import SHEET
 from tests.support import pg_database
 
 from . import baselines
 from .data import org_rows
-from .import_orgs import ACTOR, _profile, caught_up, write_side
+from .import_orgs import _profile, assertion_cost, assertion_line, caught_up, write_side
 
 
 def run(count: int) -> dict:
@@ -28,13 +28,14 @@ def run(count: int) -> dict:
         read, checked = files.read_checked(lanes, "organizations.csv", content)  # checked while it is read
         assert not read.problems and not checked.problems, (read.problems + checked.problems)[:3]
         _profile(system, seconds=18)  # the write phase
-        report = files.import_rows(lanes, read, ACTOR, "bench", checked=checked)
+        report = files.import_rows(lanes, read, "bench", checked=checked)
         assert report.created == count and not report.problems, (report.counts(), report.problems[:3])
         imported = time.perf_counter() - start
         caught_up(rpc, count)
         elapsed = time.perf_counter() - start
+    calls = -(-count // CHUNK) + -(-count // WRITE_CHUNK) + 2  # checks, writes, the head and the stage's question
     return {"count": count, "file_mb": len(content) / 1e6, "ours": count / elapsed, "imported_s": imported,
-            "caught_up_s": elapsed, "bare": bare}
+            "caught_up_s": elapsed, "bare": bare, "assertions": assertion_cost(calls)}
 
 
 def report(figures: dict) -> str:
@@ -46,4 +47,5 @@ def report(figures: dict) -> str:
         f"reporting caught up {figures['caught_up_s']:.1f} s)",
         f"  bare SQLAlchemy Core insert:  {figures['bare']:>10,.0f} rows/s",
         f"  ratio vs bare insert: {ours / figures['bare']:.2f}   (target >= 0.50)",
+        assertion_line(figures["assertions"], figures["caught_up_s"]),
     ])

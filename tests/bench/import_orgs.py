@@ -18,7 +18,6 @@ from .data import org_rows
 CHUNK = 5000
 IN_FLIGHT = 2
 ORGS_REPLICAS = 2  # the write side scaled out as operations would: validation runs on both cores
-ACTOR = {"user": "bench", "role": "admin", "center": None, "request": "bench"}
 
 
 @contextmanager
@@ -58,7 +57,7 @@ def _through_sanphalang(rows: list[dict]) -> tuple[float, float]:
 
         def send(lane):  # one proxy per lane: a proxy serves one caller at a time
             with system.rpc(timeout=600) as own:
-                return [own.orgs.register_batch(chunk, ACTOR, None) for chunk in lane]
+                return [own.orgs.register_batch(chunk) for chunk in lane]  # each call signed afresh
 
         _profile(system)
         start = time.perf_counter()
@@ -92,7 +91,26 @@ def run(count: int) -> dict:
         es = baselines.eventsourcing_save(url, rows)
     ours, appended = _through_sanphalang(rows)
     return {"count": count, "ours": ours, "appended_s": appended, "caught_up_s": count / ours,
-            "bare": bare, "copy": copy, "eventsourcing": es}
+            "bare": bare, "copy": copy, "eventsourcing": es, "assertions": assertion_cost(-(-count // CHUNK))}
+
+
+def assertion_cost(calls: int, samples: int = 2000) -> dict:
+    """What signing and verifying who is asking costs the batch path: one assertion a call
+    (a batch of CHUNK rows), signed by the caller and verified by the service, timed here."""
+    from services.chassis.assertions import Keyring, Signer, ensure_keys
+    from services.chassis.permissions import ADMIN, User
+
+    with tempfile.TemporaryDirectory() as keys:
+        ensure_keys(Path(keys), ("cli",))
+        signer, keyring = Signer.from_file(Path(keys) / "cli.key"), Keyring(Path(keys), "orgs")
+        user = User("bench", ADMIN)
+        start = time.perf_counter()
+        tokens = [signer.sign(user, "orgs") for _ in range(samples)]
+        signed = time.perf_counter()
+        for token in tokens:
+            keyring.verify(token)
+        verified = time.perf_counter()
+    return {"calls": calls, "sign_us": (signed - start) / samples * 1e6, "verify_us": (verified - signed) / samples * 1e6}
 
 
 def report(figures: dict) -> str:
@@ -108,7 +126,15 @@ def report(figures: dict) -> str:
         f"  ratio vs bare insert: {ours / figures['bare']:.2f}   (target >= 0.50)",
         f"  ratio vs eventsourcing: {ours / figures['eventsourcing']:.2f}   (target >= 1.50)",
         f"  ratio vs COPY: {ours / figures['copy']:.2f}   (target >= 0.25)",
+        assertion_line(figures["assertions"], figures["count"] / ours),
     ])
+
+
+def assertion_line(cost: dict, seconds: float) -> str:
+    """The cost of who is asking, beside the run it is part of."""
+    total = cost["calls"] * (cost["sign_us"] + cost["verify_us"]) / 1e6
+    return (f"  actor assertions: one per batch call, {cost['calls']} calls x (sign {cost['sign_us']:.0f} us + "
+            f"verify {cost['verify_us']:.0f} us) = {total * 1e3:.1f} ms, {100 * total / seconds:.3f}% of the run")
 
 
 def _profile(system, seconds: int = 12) -> None:

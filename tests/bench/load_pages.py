@@ -26,7 +26,7 @@ from eventlet.greenpool import GreenPool
 from tests.support import ROOT
 
 from .data import org_rows
-from .import_orgs import ACTOR, CHUNK, IN_FLIGHT, caught_up, write_side
+from .import_orgs import CHUNK, IN_FLIGHT, caught_up, write_side
 
 TARGET_P95_MS = 150.0
 SPAWN_RATE = 5  # users arriving a second
@@ -47,7 +47,7 @@ def _load(system, rows: list[dict]) -> None:
 
     def send(lane):
         with system.rpc(timeout=600) as own:
-            return [own.orgs.register_batch(chunk, ACTOR, None) for chunk in lane]
+            return [own.orgs.register_batch(chunk) for chunk in lane]
 
     list(GreenPool(IN_FLIGHT).imap(send, lanes))
     with system.rpc(timeout=600) as rpc:

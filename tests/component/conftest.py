@@ -9,6 +9,7 @@ from services.chassis.store import EventStore
 from services.orgs import readmodel
 from services.orgs.service import OrgsService
 from tests.inprocess import InProcess, Pool
+from tests.keys import asker
 
 
 def orgs_store(url: str) -> EventStore:
@@ -31,20 +32,21 @@ def store(tmp_path):
 @pytest.fixture
 def orgs(store):
     """The orgs service's RPCs over `store`, in this process."""
-    return InProcess(OrgsService, log=store)
+    return InProcess(OrgsService, log=store, asking=asker("orgs"))
 
 
 @pytest.fixture
 def signed_in(monkeypatch):
     """Sign a user in for the pages: `signed_in(user)` (center staff of P50 to begin with)."""
+    import gateway.api as api
     import gateway.web as web
     import gateway.web.orgs as pages
 
     from .org_pages import STAFF
 
     def sign_in(user):
-        monkeypatch.setattr(web, "current_user", lambda: user)
-        monkeypatch.setattr(pages, "current_user", lambda: user)
+        for module in (web, pages, api):  # the pages, and whom the gateway signs the calls for
+            monkeypatch.setattr(module, "current_user", lambda: user)
 
     sign_in(STAFF)
     return sign_in

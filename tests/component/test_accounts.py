@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from gateway import users as accounts
-from gateway.permissions import User
+from services.chassis.permissions import User
 from gateway.users import UserStore
 from services.chassis.database import make_engine
 from services.chassis.errors import CommandRejected

@@ -3,6 +3,7 @@ idempotency keys, the stage between check and write, and problems located in the
 against the orgs service's own RPCs in this process, on a real SQLite register."""
 from __future__ import annotations
 
+import jwt
 import pytest
 from sqlalchemy import func, select
 
@@ -14,30 +15,35 @@ from services.orgs import readmodel
 from services.orgs.service import OrgsService
 from tests.component.conftest import orgs_store
 from tests.inprocess import InProcess
+from tests.keys import ADMIN, asker, signed
 
-ACTOR = {"user": "cli:test", "role": "admin", "center": None, "request": None}
 FILES = FileImport(SHEET)
 import_rows, read_checked, read_rows = FILES.import_rows, FILES.read_checked, SHEET.read_rows
 WRITES = ("import_rows", "import_staged")
 
 
 class Orgs(InProcess):
-    """The orgs service as the client calls it, and what the client asked of it. Two of these
-    on one store are two replicas of one service."""
+    """The orgs service as the client calls it (each call signed for an admin, as the CLI
+    would), and what the client asked of it. Two of these on one store are two replicas of
+    one service."""
 
     def __init__(self, store):
-        super().__init__(OrgsService, log=store)
+        super().__init__(OrgsService, log=store, asking=asker("orgs"))
         self.store = store
+        self.signed = signed(_Unsigned(self), ADMIN)
+
+    def __getattr__(self, name: str):
+        return getattr(self.signed, name)
 
     @property
     def checks(self) -> list[int]:
         """first_row of each check_rows call"""
-        return [args[1] for args, _ in self.called("check_rows")]
+        return [args[2] for args, _ in self.called("check_rows")]
 
     @property
     def calls(self) -> list[dict]:
         """The writing (and dry-run) calls."""
-        return [_write(name, args) for name, args, _ in self.record if name in WRITES]
+        return [_write(name, args, kwargs) for name, args, kwargs in self.record if name in WRITES]
 
     def registered(self) -> int:
         with self.store.engine.connect() as conn:
@@ -48,13 +54,24 @@ class Orgs(InProcess):
             return conn.execute(select(func.count()).select_from(readmodel.STAGE.table)).scalar()
 
 
-def _write(name: str, args: list) -> dict:
+class _Unsigned:
+    """The InProcess calls of an `Orgs`, under the signing wrapper."""
+
+    def __init__(self, orgs: Orgs):
+        self.orgs = orgs
+
+    def __getattr__(self, name: str):
+        return InProcess.__getattr__(self.orgs, name)
+
+
+def _write(name: str, args: list, kwargs: dict) -> dict:
+    request = jwt.decode(args[0], options={"verify_signature": False})["req"]
     if name == "import_rows":
-        payloads, actor, key, first_row, dry_run = args[:5]
-        return {"key": key, "first_row": first_row, "dry_run": dry_run, "rows": len(payloads), "request": actor["request"]}
-    stage, first_row, last_row, _expected, actor, key = args
-    return {"key": key, "first_row": first_row, "dry_run": False, "rows": last_row - first_row + 1,
-            "request": actor["request"]}
+        return {"key": kwargs["key"], "first_row": kwargs["first_row"], "dry_run": kwargs["dry_run"],
+                "rows": len(args[1]), "request": request}
+    _assertion, stage, first_row, last_row, _expected = args
+    return {"key": kwargs["key"], "first_row": first_row, "dry_run": False, "rows": last_row - first_row + 1,
+            "request": request}
 
 
 @pytest.fixture
@@ -78,7 +95,7 @@ def read(count: int, bad: dict[int, dict] | None = None, gap_after: int | None =
 
 def test_every_chunk_is_checked_before_any_is_written_with_one_key_per_chunk(orgs):
     seen = []
-    report = import_rows(orgs, read(4500), ACTOR, "d1", chunk=2000, progress=lambda *a: seen.append(a))
+    report = import_rows(orgs, read(4500), "d1", chunk=2000, progress=lambda *a: seen.append(a))
     assert orgs.checks == [1, 2001, 4001]  # every chunk checked by the service first...
     assert [c["dry_run"] for c in orgs.calls] == [False, False, False]  # ...then written, no dry runs
     assert [c["key"] for c in orgs.calls] == ["import-d1-0", "import-d1-1", "import-d1-2"]
@@ -90,7 +107,7 @@ def test_every_chunk_is_checked_before_any_is_written_with_one_key_per_chunk(org
 
 
 def test_a_bad_row_in_the_last_chunk_writes_nothing_and_is_located_in_the_sheet(orgs):
-    report = import_rows(orgs, read(4500, bad={4300: {"members": "มาก"}}, gap_after=10), ACTOR, "d2", chunk=2000)
+    report = import_rows(orgs, read(4500, bad={4300: {"members": "มาก"}}, gap_after=10), "d2", chunk=2000)
     assert orgs.checks == [1, 2001, 4001] and orgs.calls == []  # all checked, nothing written
     assert not report.written and report.rejected == 1
     assert orgs.store.head()["seq"] == 0 and orgs.registered() == 0 and orgs.staged() == 0  # the stage is discarded
@@ -102,7 +119,7 @@ def test_a_bad_row_in_the_last_chunk_writes_nothing_and_is_located_in_the_sheet(
 
 
 def test_accept_valid_imports_the_good_rows_and_reports_the_bad(orgs):
-    report = import_rows(orgs, read(30, bad={3: {"type": "club"}, 7: {"name": ""}}), ACTOR, "d3",
+    report = import_rows(orgs, read(30, bad={3: {"type": "club"}, 7: {"name": ""}}), "d3",
                          accept_valid=True, chunk=20)
     assert report.counts() == {"created": 28, "updated": 0, "unchanged": 0, "rejected": 2}
     assert sorted(p["row"] for p in report.problems) == [5, 9]
@@ -111,35 +128,35 @@ def test_accept_valid_imports_the_good_rows_and_reports_the_bad(orgs):
 
 
 def test_the_same_file_again_creates_nothing(orgs):
-    import_rows(orgs, read(50), ACTOR, "d4", chunk=20)
+    import_rows(orgs, read(50), "d4", chunk=20)
     head = orgs.store.head()
-    again = import_rows(orgs, read(50), ACTOR, "d5", chunk=20)
+    again = import_rows(orgs, read(50), "d5", chunk=20)
     assert again.counts() == {"created": 0, "updated": 0, "unchanged": 50, "rejected": 0}
     assert orgs.store.head() == head and orgs.registered() == 50 and not again.written
 
 
 def test_chunks_go_out_in_parallel_lanes_unless_they_share_an_organization(lanes, tmp_path):
-    report = import_rows(lanes, read(100), ACTOR, "d7", chunk=20)
+    report = import_rows(lanes, read(100), "d7", chunk=20)
     assert report.created == 100 and all(lane.calls for lane in lanes)  # each lane checked and wrote some
     assert lanes[0].registered() == 100
     rows = read(40)
     shared = ReadResult(rows=rows.rows + [(99, dict(rows.rows[0][1]))], headers=rows.headers, sheet=None)
     other = orgs_store(f"sqlite:///{tmp_path / 'other.sqlite'}")
     serial = [Orgs(other), Orgs(other)]
-    report = import_rows(serial, shared, ACTOR, "d8", chunk=20)
+    report = import_rows(serial, shared, "d8", chunk=20)
     assert serial[1].calls == [] and len(serial[0].calls) == 3
     assert report.counts() == {"created": 40, "updated": 0, "unchanged": 1, "rejected": 0}
 
 
 def test_a_dry_run_writes_nothing_and_counts_what_would_happen(orgs):
-    report = import_rows(orgs, read(50), ACTOR, "d6", dry_run=True, chunk=20)
+    report = import_rows(orgs, read(50), "d6", dry_run=True, chunk=20)
     assert all(c["dry_run"] for c in orgs.calls) and orgs.store.head()["seq"] == 0
     assert report.created == 50 and not report.written and orgs.staged() == 0
 
 
 def test_file_problems_call_nothing_and_reject_every_row(orgs):
     result = read_rows("x.xlsx", b"not a workbook")
-    report = import_rows(orgs, result, ACTOR, "d7")
+    report = import_rows(orgs, result, "d7")
     assert orgs.calls == [] and [p["code"] for p in report.problems] == ["not_a_spreadsheet"]
     assert problem_line(report.problems[0]).startswith("ไฟล์นี้ไม่ใช่สเปรดชีต")
     assert ImportReport(total=5, problems=report.problems).rejected == 5
@@ -176,7 +193,7 @@ def test_read_checked_checks_every_chunk_as_it_is_read_and_import_asks_no_second
     assert not read.problems and checked.problems == [] and len(read.rows) == 4500
     assert sorted(lanes[0].checks + lanes[1].checks) == [1, 2001, 4001] and all(lane.checks for lane in lanes)
     assert lanes[0].staged() == 4500 and lanes[0].registered() == 0  # held for the write, not yet registered
-    report = import_rows(lanes, read, ACTOR, "d9", chunk=2000, checked=checked)
+    report = import_rows(lanes, read, "d9", chunk=2000, checked=checked)
     assert report.created == 4500 and len(lanes[0].checks + lanes[1].checks) == 3
     assert lanes[0].registered() == 4500 and lanes[0].staged() == 0
 
@@ -186,7 +203,7 @@ def test_read_checked_locates_a_bad_row_in_the_sheet_and_then_nothing_is_written
     (problem,) = checked.problems
     assert (problem["row"], problem["field"], problem["code"]) == (2202, "members", "not_integer")  # header is row 1
     assert problem["column"] == read.headers["members"]
-    report = import_rows(orgs, read, ACTOR, "d10", chunk=1000, checked=checked)
+    report = import_rows(orgs, read, "d10", chunk=1000, checked=checked)
     assert orgs.calls == [] and report.rejected == 1 and not report.written
     assert orgs.store.head()["seq"] == 0 and orgs.staged() == 0
 

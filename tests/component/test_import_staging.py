@@ -15,8 +15,8 @@ from services.orgs import readmodel
 from services.orgs.service import OrgsService
 from tests.component.conftest import orgs_store
 from tests.inprocess import InProcess
+from tests.keys import ADMIN, asker, signed
 
-ACTOR = {"user": "cli:test", "role": "admin", "center": None, "request": "test"}
 
 
 STAGE = readmodel.STAGE
@@ -31,7 +31,7 @@ def store(database_url):
 
 @pytest.fixture
 def orgs(store):
-    return InProcess(OrgsService, log=store)
+    return signed(InProcess(OrgsService, log=store, asking=asker("orgs")), ADMIN)
 
 
 def _count(store, table) -> int:
@@ -45,8 +45,8 @@ def test_the_write_registers_what_the_check_staged_and_consumes_it(orgs, store):
     checked = orgs.check_rows(rows, 1, "s1")
     assert [(p["row"], p["field"]) for p in checked["rejected"]] == [(5, "members")]
     assert _count(store, STAGE.table) == 29 and store.head()["seq"] == 0  # held, not registered
-    first = orgs.import_staged("s1", 1, 20, 19, ACTOR, "k1")
-    second = orgs.import_staged("s1", 21, 30, 10, ACTOR, "k2")
+    first = orgs.import_staged("s1", 1, 20, 19, key="k1")
+    second = orgs.import_staged("s1", 21, 30, 10, key="k2")
     assert (first["created"], second["created"]) == (19, 10)
     assert _count(store, readmodel.organizations) == 29 and _count(store, STAGE.table) == 0
     assert store.head()["seq"] == 29
@@ -56,9 +56,9 @@ def test_the_write_registers_what_the_check_staged_and_consumes_it(orgs, store):
 
 def test_a_redelivered_write_is_answered_from_its_key_and_appends_nothing(orgs, store):
     orgs.check_rows(org_rows(10, seed=6), 1, "s2")
-    done = orgs.import_staged("s2", 1, 10, 10, ACTOR, "k3")
+    done = orgs.import_staged("s2", 1, 10, 10, key="k3")
     head = store.head()
-    again = orgs.import_staged("s2", 1, 10, 10, ACTOR, "k3")  # the stage is consumed by now
+    again = orgs.import_staged("s2", 1, 10, 10, key="k3")  # the stage is consumed by now
     assert again == done and store.head() == head
 
 
@@ -66,7 +66,7 @@ def test_a_range_not_found_whole_is_refused_and_writes_nothing(orgs, store):
     orgs.check_rows(org_rows(10, seed=7), 1, "s3")
     for stage, expected in (("s3", 11), ("unknown", 10)):
         with pytest.raises(CommandRejected) as error:
-            orgs.import_staged(stage, 1, 10, expected, ACTOR, f"k-{stage}")
+            orgs.import_staged(stage, 1, 10, expected, key=f"k-{stage}")
         assert [(p["field"], p["code"]) for p in error.value.problems] == [(FILE, "import_stage_gone")]
     assert store.head()["seq"] == 0 and _count(store, STAGE.table) == 10  # the stage is untouched
     assert store.recorded("k-s3") is None  # a refused call records no result for its key
@@ -77,17 +77,17 @@ def test_a_redelivered_check_stages_its_rows_once(orgs, store):
     orgs.check_rows(rows, 1, "s4")
     orgs.check_rows(rows, 1, "s4")
     assert _count(store, STAGE.table) == 10
-    assert orgs.import_staged("s4", 1, 10, 10, ACTOR, "k4")["created"] == 10
+    assert orgs.import_staged("s4", 1, 10, 10, key="k4")["created"] == 10
 
 
 def test_staged_rows_amend_only_the_fields_they_give(orgs, store):
     row = org_rows(1, seed=9)[0]
     orgs.check_rows([row], 1, "s5")
-    (org_id,) = orgs.import_staged("s5", 1, 1, 1, ACTOR, "k5")["ids"]
+    (org_id,) = orgs.import_staged("s5", 1, 1, 1, key="k5")["ids"]
     changed = {k: row[k] for k in ("name", "type", "province", "district", "subdistrict")}  # members left blank
     changed["name_en"] = "Renamed in English"
     orgs.check_rows([changed], 1, "s6")
-    result = orgs.import_staged("s6", 1, 1, 1, ACTOR, "k6")
+    result = orgs.import_staged("s6", 1, 1, 1, key="k6")
     assert (result["updated"], result["ids"]) == (1, [org_id])
     after = orgs.get(org_id)
     assert after["name_en"] == "Renamed in English" and after["members"] == row["members"]

@@ -11,6 +11,7 @@ from services.orgs import readmodel
 from services.orgs.service import OrgsService
 from tests.component.conftest import orgs_store
 from tests.inprocess import InProcess
+from tests.keys import asker, signed
 
 from .source_contract import ACTOR, SourceCase, SourceContract
 
@@ -27,10 +28,10 @@ class TestOrgsSource(SourceContract):
                 return conn.execute(select(func.count()).select_from(readmodel.organizations)).scalar()
 
         yield SourceCase(
-            service=InProcess(OrgsService, log=store), store=store,
-            create=lambda orgs, n, key: orgs.register(ROWS[n], ACTOR, key),
+            service=signed(InProcess(OrgsService, log=store, asking=asker("orgs")), ACTOR), store=store,
+            create=lambda orgs, n, key: orgs.register(ROWS[n], key=key),
             edit=lambda orgs, org, version, key: orgs.amend(org["id"], {"members": org["members"] + 1}, version,
-                                                             ACTOR, key),
+                                                             key=key),
             bad={**ROWS[0], "members": "มาก", "type": "club"},
             rows=lambda count: [dict(row) for row in ROWS[:count]],
             spoil=lambda row: {**row, "members": "มาก"},

@@ -17,9 +17,10 @@ from services.chassis.subscriber import CatchUpSubscriber, ChainBroken
 from services.orgs import handlers, readmodel
 from services.orgs.search import SEARCH
 from services.reporting import audit, projections, queries
+from tests import keys
 from tests.support import pg_database
 
-ACTOR = {"user": "u-1", "role": "center_staff", "center": "P50", "request": "req-1"}
+ADMIN = keys.ADMIN  # the records lie in several centers
 CHIANG_MAI = {"province": "50", "district": "5001", "subdistrict": "500101"}
 SURAT_THANI = {"province": "84", "district": "8401", "subdistrict": "840101"}
 DIN_DAENG = {"province": "10", "district": "1026", "subdistrict": "102601"}  # centre BKK1
@@ -95,7 +96,7 @@ def org(n: int, location: dict) -> dict:
 def register_many(store: EventStore, chiang_mai: int, surat_thani: int) -> list[str]:
     payloads = [org(n, CHIANG_MAI) for n in range(chiang_mai)]
     payloads += [org(n, SURAT_THANI) for n in range(surat_thani)]
-    return handlers.register_batch(store, payloads, ACTOR, key="import-1")["ids"]
+    return handlers.register_batch(store, keys.actor(ADMIN, "import-1"), payloads)["ids"]
 
 
 def active(store: EventStore, **filters) -> int:
@@ -158,7 +159,7 @@ def test_chaotic_delivery_ends_equal_to_a_fresh_replay(source, reporting, replic
 
     # Phase 1: an import of 70 (COPY on PostgreSQL) and a few single registrations.
     ids = register_many(source, chiang_mai=62, surat_thani=8)
-    singles = [handlers.register(source, org(100 + n, CHIANG_MAI), ACTOR, key=f"reg-{n}")["id"] for n in range(5)]
+    singles = [handlers.register(source, keys.actor(ADMIN, f"reg-{n}"), org(100 + n, CHIANG_MAI))["id"] for n in range(5)]
     first = published(source, batch_size=9)
     applied = deliver(reporting, chaotic(first, source, seed=1), feed)
     assert applied == source.head()["seq"] == 75  # each event applied exactly once
@@ -171,10 +172,10 @@ def test_chaotic_delivery_ends_equal_to_a_fresh_replay(source, reporting, replic
 
     # Phase 2: archives, edits that do not move anything, and a relocation to Bangkok.
     for org_id in ids[:3] + ids[-1:]:
-        handlers.archive(source, org_id, 1, ACTOR, "ยุบกลุ่ม")
-    handlers.amend(source, singles[0], {"name": "ชื่อใหม่", "members": 7}, 1, ACTOR)
-    handlers.amend(source, singles[1], DIN_DAENG, 1, ACTOR)
-    handlers.amend(source, singles[1], {"members": 9}, 2, ACTOR)
+        handlers.archive(source, keys.actor(ADMIN, f"archive-{org_id}"), org_id, 1, "ยุบกลุ่ม")
+    handlers.amend(source, keys.actor(ADMIN, "amend-1"), singles[0], {"name": "ชื่อใหม่", "members": 7}, 1)
+    handlers.amend(source, keys.actor(ADMIN, "amend-2"), singles[1], DIN_DAENG, 1)
+    handlers.amend(source, keys.actor(ADMIN, "amend-3"), singles[1], {"members": 9}, 2)
     second = published(source, batch_size=2)
     feed.calls.clear()
     applied = deliver(reporting, chaotic(second, source, seed=2), feed)
@@ -218,7 +219,7 @@ def test_late_duplicates_and_an_empty_feed_change_nothing(source, reporting):
 def test_a_batch_that_does_not_link_raises_and_changes_nothing(source, reporting, broken_at):
     register_many(source, chiang_mai=6, surat_thani=0)
     deliver(reporting, published(source, batch_size=6), Feed(source))
-    handlers.register_batch(source, [org(50 + n, SURAT_THANI) for n in range(5)], ACTOR)
+    handlers.register_batch(source, keys.actor(ADMIN, "batch-2"), [org(50 + n, SURAT_THANI) for n in range(5)])
     state, position = snapshot(reporting), reporting.position("orgs")
 
     events = source.events_since(position, 5)

@@ -110,7 +110,7 @@ def test_a_bad_date_is_answered_at_its_field_in_thai_and_nothing_is_written(clie
 
 def test_an_action_the_records_state_refuses_says_why_above_the_record(client, store):
     org = register(store)
-    archived = handlers.archive(store, register(store, "กลุ่มที่จัดเก็บ")["id"], 1, ACTOR)
+    archived = handlers.archive(store, ACTOR(), register(store, "กลุ่มที่จัดเก็บ")["id"], 1)
     refused = act(client, archived, "verify")
     assert refused.status_code == 409 and "ข้อมูลนี้ถูกจัดเก็บแล้ว แก้ไขไม่ได้" in refused.get_data(as_text=True)
     for action, said in (("restore", "องค์กรนี้ไม่ได้ถูกจัดเก็บ"), ("unmerge", "องค์กรนี้ไม่ได้ถูกรวมกับองค์กรอื่น")):
@@ -124,7 +124,7 @@ def test_an_action_the_records_state_refuses_says_why_above_the_record(client, s
 @pytest.mark.parametrize("who", [AUDITOR, OTHER_STAFF])
 def test_an_auditor_or_another_centers_staff_is_refused_and_nothing_is_appended(client, store, signed_in, who):
     org = register(store)
-    archived = handlers.archive(store, register(store, "กลุ่มที่จัดเก็บ")["id"], 1, ACTOR)
+    archived = handlers.archive(store, ACTOR(), register(store, "กลุ่มที่จัดเก็บ")["id"], 1)
     signed_in(who)
     page = client.get(f"/orgs/{org['id']}").get_data(as_text=True)
     assert "/verify" not in page and "/assess" not in page and "/archive" not in page
@@ -137,7 +137,7 @@ def test_an_auditor_or_another_centers_staff_is_refused_and_nothing_is_appended(
 
 def test_a_stale_version_shows_what_changed_and_does_nothing(client, store):
     org = register(store)
-    handlers.amend(store, org["id"], {"name": "ชื่อที่คนอื่นแก้"}, 1, ACTOR)  # someone else saves first
+    handlers.amend(store, ACTOR(), org["id"], {"name": "ชื่อที่คนอื่นแก้"}, 1)  # someone else saves first
     answer = act(client, org, "verify", verified_on="2568-03-15")
     page = answer.get_data(as_text=True)
     assert answer.status_code == 409 and "มีผู้อื่นแก้ไขข้อมูลนี้ก่อนคุณ" in page
@@ -198,7 +198,7 @@ def test_a_merge_needs_a_choice_fresh_versions_and_both_centers(client, store, s
     first, second, *_ = duplicates(store)
     none_chosen = client.post("/orgs/duplicates/merge", data=merge_form(first, second, merge=[]))
     assert none_chosen.status_code == 422 and "เลือกองค์กรที่จะเก็บไว้หนึ่งแห่ง" in none_chosen.get_data(as_text=True)
-    handlers.amend(store, second["id"], {"members": 12}, 1, ACTOR)  # someone else changes the duplicate
+    handlers.amend(store, ACTOR(), second["id"], {"members": 12}, 1)  # someone else changes the duplicate
     stale = client.post("/orgs/duplicates/merge", data=merge_form(first, second))
     assert stale.status_code == 409 and "มีผู้อื่นแก้ไของค์กรในกลุ่มนี้ก่อนคุณ" in stale.get_data(as_text=True)
     assert f'name="version-{second["id"]}" value="2"' in stale.get_data(as_text=True)
@@ -213,7 +213,7 @@ def test_a_merge_needs_a_choice_fresh_versions_and_both_centers(client, store, s
 
 def test_another_centers_staff_cannot_undo_a_merge(client, store, signed_in):
     first, second, *_ = duplicates(store)
-    handlers.merge(store, first["id"], {"duplicate": second["id"], "duplicate_version": 1}, 1, ACTOR)
+    handlers.merge(store, ACTOR(), first["id"], {"duplicate": second["id"], "duplicate_version": 1}, 1)
     signed_in(OTHER_STAFF)
     assert "/unmerge" not in client.get(f"/orgs/{second['id']}").get_data(as_text=True)
     assert act(client, {**second, "version": 2}, "unmerge").status_code == 403
@@ -225,7 +225,7 @@ def test_a_script_in_a_name_is_inert_on_the_action_pages(client, store):
     second = register(store, "<script>alert(1)</script> บ้านหนองบัว")
     pages = [client.get("/orgs/duplicates").get_data(as_text=True)]
     pages.append(act(client, first, "verify", verified_on="bad").get_data(as_text=True))
-    handlers.merge(store, first["id"], {"duplicate": second["id"], "duplicate_version": 1}, 1, ACTOR)
+    handlers.merge(store, ACTOR(), first["id"], {"duplicate": second["id"], "duplicate_version": 1}, 1)
     pages.append(client.get(f"/orgs/{second['id']}").get_data(as_text=True))
     for page in pages:
         assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

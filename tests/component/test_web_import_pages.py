@@ -9,10 +9,12 @@ from io import BytesIO
 import eventlet
 import pytest
 
-from gateway import imports, permissions
+from gateway import imports
+from services.chassis import permissions
 from gateway.app import create_app
 from services.orgs.service import OrgsService
 from tests.inprocess import InProcess, Pool
+from tests.keys import ADMIN, asker, signed
 
 STAFF = permissions.User("importer", permissions.CENTER_STAFF, "P50")
 OTHER = permissions.User("someone", permissions.CENTER_STAFF, "P50")
@@ -22,22 +24,23 @@ HEADER = "ชื่อองค์กร,ประเภท,จังหวั�
 class Orgs(InProcess):
     def search(self, q):
         """How many organizations the register's list finds for `q`."""
-        return self.list({"q": q}, 1, 10)["total"]
+        return signed(self, ADMIN).list({"q": q}, 1, 10)["total"]
 
 
 @pytest.fixture
 def client(store, tmp_path, monkeypatch):
+    import gateway.api as api
     import gateway.web as web
     import gateway.web.imports as pages
 
-    pool = Pool(orgs=Orgs(OrgsService, log=store))
+    pool = Pool(orgs=Orgs(OrgsService, log=store, asking=asker("orgs")))
     app = create_app(pool=pool)
     app.extensions["import_jobs"] = imports.JobStore(f"sqlite:///{tmp_path / 'gateway.sqlite'}")
     app.extensions["import_rpc"] = pool
     app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=False, TESTING=True)
     user = {"now": STAFF}
-    monkeypatch.setattr(web, "current_user", lambda: user["now"])
-    monkeypatch.setattr(pages, "current_user", lambda: user["now"])
+    for module in (web, pages, api):  # the pages, and whom the gateway signs the calls for
+        monkeypatch.setattr(module, "current_user", lambda: user["now"])
     client = app.test_client()
     client.sign_in = lambda who: user.update(now=who)
     client.orgs = pool.services.orgs

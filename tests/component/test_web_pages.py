@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from gateway import permissions
+from services.chassis import permissions
 from services.orgs import handlers
 from tests.component.org_pages import ACTOR, AUDITOR, CHIANG_MAI, OTHER_STAFF, register
 
@@ -119,7 +119,7 @@ def test_an_edit_sends_only_the_changed_fields(client, store):
 
 def test_a_stale_edit_shows_both_versions_and_reapplies_onto_the_current(client, store):
     org = register(store)
-    handlers.amend(store, org["id"], {"name": "ชื่อที่คนอื่นแก้"}, 1, ACTOR)  # someone else saves first
+    handlers.amend(store, ACTOR(), org["id"], {"name": "ชื่อที่คนอื่นแก้"}, 1)  # someone else saves first
     mine = {**form(name=org["name"], type="savings_group", founded_year="2559", members="99", village_no=""),
             "version": "1"}
     answer = client.post(f"/orgs/{org['id']}/edit", data=mine)
@@ -135,7 +135,7 @@ def test_a_stale_edit_shows_both_versions_and_reapplies_onto_the_current(client,
 
 def test_history_shows_who_when_where_and_the_diff(client, store, signed_in):
     org = register(store)
-    handlers.amend(store, org["id"], {"members": "๓๐", "type": "youth_group"}, 1, ACTOR)
+    handlers.amend(store, ACTOR(), org["id"], {"members": "๓๐", "type": "youth_group"}, 1)
     page = client.get(f"/orgs/{org['id']}/history").get_data(as_text=True)
     assert "แก้ไขข้อมูล" in page and "ลงทะเบียนองค์กร" in page
     assert "somsri" in page and "เจ้าหน้าที่ศูนย์ประสานงาน" in page and "ศูนย์ประสานภาคีการพัฒนาจังหวัดเชียงใหม่" in page
@@ -154,7 +154,7 @@ def test_history_shows_who_when_where_and_the_diff(client, store, signed_in):
 
 def test_a_script_in_a_name_is_inert_everywhere(client, store):
     org = register(store, "<script>alert(1)</script>")
-    handlers.amend(store, org["id"], {"name": "<img src=x onerror=alert(1)>"}, 1, ACTOR)
+    handlers.amend(store, ACTOR(), org["id"], {"name": "<img src=x onerror=alert(1)>"}, 1)
     for url in ("/orgs", f"/orgs/{org['id']}", f"/orgs/{org['id']}/history", f"/orgs/{org['id']}/edit"):
         page = client.get(url).get_data(as_text=True)
         assert "<script>alert" not in page and "<img src=x" not in page, url

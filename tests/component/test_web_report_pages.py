@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway import permissions
+from services.chassis import permissions
 from gateway.app import create_app
 from services.chassis.database import make_engine
 from services.chassis.subscriber import CatchUpSubscriber
@@ -12,11 +12,14 @@ from services.orgs import handlers
 from services.orgs.service import OrgsService
 from services.reporting import projections
 from services.reporting.service import ReportingService
+from tests import keys
 from tests.inprocess import InProcess, Pool
+from tests.keys import asker, signing
 
 AUDITOR = permissions.User("audit", permissions.AUDITOR)
 STAFF = permissions.User("somchai", permissions.CENTER_STAFF, "P50")
 CHIANG_MAI = {"province": "50", "district": "5001", "subdistrict": "500101"}
+CHIANG_RAI = {"province": "57", "district": "5701", "subdistrict": "570101"}
 
 
 class Reporting(InProcess):
@@ -30,25 +33,28 @@ class Reporting(InProcess):
 
 @pytest.fixture
 def client(store, tmp_path, monkeypatch):
+    import gateway.api as api
     import gateway.web as web
 
     engine = make_engine(f"sqlite:///{tmp_path / 'reporting.sqlite'}")
     subscriber = CatchUpSubscriber(engine, projections.apply, clear=projections.clear)
     subscriber.create_schema()
     projections.create_schema(engine)
-    orgs = InProcess(OrgsService, log=store)
-    app = create_app(pool=Pool(orgs=orgs, reporting=Reporting(ReportingService, subscriber=subscriber, orgs=orgs)))
+    orgs = InProcess(OrgsService, log=store, asking=asker("orgs"))
+    reporting = Reporting(ReportingService, subscriber=subscriber, orgs=orgs, asking=asker("reporting"), signing=signing())
+    app = create_app(pool=Pool(orgs=orgs, reporting=reporting))
     app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=False, TESTING=True)
     user = {"now": permissions.ANONYMOUS}
-    monkeypatch.setattr(web, "current_user", lambda: user["now"])
+    for module in (web, api):  # the pages, and whom the gateway signs the calls for
+        monkeypatch.setattr(module, "current_user", lambda: user["now"])
     client = app.test_client()
     client.sign_in = lambda who: user.update(now=who)
     return client
 
 
-def register(store, name, user="somsri", center="P50"):
-    payload = {"name": name, "type": "savings_group", **CHIANG_MAI, "founded_year": "2559", "members": 25}
-    return handlers.register(store, payload, {"user": user, "role": "center_staff", "center": center, "request": "r"})
+def register(store, name, user="somsri", center="P50", location=CHIANG_MAI):
+    payload = {"name": name, "type": "savings_group", **location, "founded_year": "2559", "members": 25}
+    return handlers.register(store, keys.actor(permissions.User(user, permissions.CENTER_STAFF, center)), payload)
 
 
 def test_the_indicators_page_is_public_and_shows_value_target_and_share(client, store):
@@ -74,14 +80,14 @@ def test_the_audit_page_needs_the_audit_permission(client):
 
 def test_the_audit_page_verifies_the_chain_and_finds_a_users_events(client, store):
     first = register(store, "กลุ่ม <script>alert(1)</script>", user="somsri")
-    register(store, "กลุ่มของคนอื่น", user="malee", center="P10")
+    register(store, "กลุ่มของคนอื่น", user="malee", center="P57", location=CHIANG_RAI)
     client.sign_in(AUDITOR)
     page = client.get("/audit?user=somsri").get_data(as_text=True)
     assert "ถูกต้องครบถ้วน" in page  # a small log is verified at once
     assert "พบ 1 เหตุการณ์" in page and f'/orgs/{first["id"]}/history' in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     assert "กลุ่มของคนอื่น" not in page
-    by_center = client.get("/audit?center=P10&lang=en").get_data(as_text=True)
+    by_center = client.get("/audit?center=P57&lang=en").get_data(as_text=True)
     assert "1 events" in by_center and "กลุ่มของคนอื่น" in by_center
     nothing = client.get("/audit?from=2500-01-01&to=2500-01-02&lang=th").get_data(as_text=True)
     assert "พบ 0 เหตุการณ์" in nothing  # B.E. 2500 = 1957
@@ -89,8 +95,8 @@ def test_the_audit_page_verifies_the_chain_and_finds_a_users_events(client, stor
 
 def test_the_audit_page_offers_and_filters_by_event_type(client, store):
     org = register(store, "กลุ่มที่แก้ไข")
-    handlers.amend(store, org["id"], {"members": 30}, 1,
-                   {"user": "somsri", "role": "center_staff", "center": "P50", "request": "r2"})
+    handlers.amend(store, keys.actor(permissions.User("somsri", permissions.CENTER_STAFF, "P50")), org["id"],
+                   {"members": 30}, 1)
     client.sign_in(AUDITOR)
     page = client.get("/audit").get_data(as_text=True)
     assert '<option value="OrgAmended">แก้ไขข้อมูล</option>' in page  # each type by its Thai name

@@ -204,7 +204,7 @@ def test_compose_gateway_port_matches_config(app_services):
 
 
 def one_shot(service: dict) -> bool:
-    """A compose service that runs once and exits (rabbitmq-users)."""
+    """A compose service that runs once and exits (rabbitmq-users, keys-init)."""
     return service.get("restart") == "no"
 
 
@@ -411,11 +411,26 @@ def test_every_gateway_replica_signs_sessions_with_one_key_from_the_secret(deplo
     assert env["SANPHALANG_SECRET_KEY"]["valueFrom"]["secretKeyRef"]["name"] == "sanphalang-credentials"
 
 
+def mounted_as_files(objects) -> set[str]:
+    """The ConfigMaps and Secrets some Deployment mounts as files (keys), not environment."""
+    found = set()
+    for deployment in of_kind(objects, "Deployment").values():
+        for volume in deployment["spec"]["template"]["spec"].get("volumes", []):
+            if "configMap" in volume:
+                found.add(f"ConfigMap/{volume['configMap']['name']}")
+            elif "secret" in volume:
+                found.add(f"Secret/{volume['secret']['secretName']}")
+    return found
+
+
 def k8s_env_vars(objects) -> dict[str, set[str]]:
     """Every environment variable name each object sets, by object."""
     found = {}
+    files = mounted_as_files(objects)
     for obj in objects:
         key = f"{obj['kind']}/{obj['metadata']['name']}"
+        if key in files:
+            continue
         if obj["kind"] == "ConfigMap":
             found[key] = set(obj.get("data", {}))
         elif obj["kind"] == "Secret":
@@ -442,6 +457,9 @@ def test_k8s_env_references_resolve(objects, deployments):
         for source in main.get("envFrom", []):
             assert source["configMapRef"]["name"] in config_maps, name
         for env in main.get("env", []):
+            if "value" in env:  # a path: the keys' mounts (test_k8s_*_keys below)
+                assert env["name"] in KEY_PATH_VARS, (name, env)
+                continue
             ref = env["valueFrom"]["secretKeyRef"]
             secret = secrets[ref["name"]]
             assert ref["key"] in secret["stringData"], (name, ref)
@@ -451,6 +469,10 @@ def test_k8s_env_references_resolve(objects, deployments):
 
 def credentials_secret(objects) -> dict:
     return of_kind(objects, "Secret")["sanphalang-credentials"]
+
+
+def shared_config(objects) -> dict:
+    return of_kind(objects, "ConfigMap")["sanphalang-config"]
 
 
 def test_k8s_each_database_service_gets_its_own_database(objects, deployments):
@@ -465,7 +487,7 @@ def test_k8s_each_database_service_gets_its_own_database(objects, deployments):
 
 
 def test_k8s_shared_config_sets_quorum_queues_and_listens_on_all_interfaces(objects, deployments):
-    (config_map,) = of_kind(objects, "ConfigMap").values()
+    config_map = shared_config(objects)
     assert config_map["data"]["SANPHALANG_QUEUE_TYPE"] == "quorum"
     assert config_map["data"]["SANPHALANG_HOST"] == "0.0.0.0"
     for name, deployment in deployments.items():
@@ -475,7 +497,7 @@ def test_k8s_shared_config_sets_quorum_queues_and_listens_on_all_interfaces(obje
 
 
 def test_k8s_gateway_port_matches_config(objects, deployments):
-    (config_map,) = of_kind(objects, "ConfigMap").values()
+    config_map = shared_config(objects)
     assert config_map["data"].get("SANPHALANG_PORT", PORT) == PORT
     ports = {p["name"]: p["containerPort"] for p in container(deployments["gateway"])["ports"]}
     assert ports == {"http": int(PORT)}
@@ -694,7 +716,8 @@ def test_compose_gives_each_process_its_own_broker_user(compose, app_services):
 
 
 def test_compose_sets_every_broker_users_password_before_any_process_starts(compose, app_services):
-    (name,) = [name for name, service in compose["services"].items() if one_shot(service)]
+    (name,) = [name for name, service in compose["services"].items()
+               if one_shot(service) and command_words(service["command"])[-1].endswith("/set-passwords.py")]
     users = compose["services"][name]
     assert users["command"][-1].endswith("/set-passwords.py")
     mounts = dict(v.rsplit(":", 1)[0].split(":", 1) for v in users["volumes"] if v.startswith("./"))
@@ -766,3 +789,88 @@ def test_set_passwords_refuses_placeholders_before_touching_the_broker(capsys):
                         MANAGEMENT_URI_VAR: f"https://{PLACEHOLDER}:{PLACEHOLDER}@rabbitmq:15671/"}) == 2
     assert script.main({}) == 2
     assert "x" not in capsys.readouterr().out.split()  # no password printed
+
+
+# --- Keys of the actor assertions ---------------------------------------------------------------
+#
+# Every process trusts the public keys (SANPHALANG_KEYS); only the signers among the
+# Deployments, the gateway and reporting, hold a private key, each its own (docs/security.md).
+
+KEY_PATH_VARS = {"SANPHALANG_KEYS", "SANPHALANG_SIGNING_KEY"}
+SIGNERS = (GATEWAY, REPORTING)
+TRUSTED_KEYS = "sanphalang-trusted-keys"
+K8S_KEYS_DIR = "/etc/sanphalang/keys"
+K8S_SIGNING_DIR = "/etc/sanphalang/signing"
+UID = 10001  # the image's user (Dockerfile)
+
+
+def pod_volumes(deployment: dict) -> dict[str, dict]:
+    return {v["name"]: v for v in deployment["spec"]["template"]["spec"].get("volumes", [])}
+
+
+def mounts_of(deployment: dict) -> dict[str, dict]:
+    """Each volume's mount in the container, by the volume's source (configMap/secret name)."""
+    volumes = pod_volumes(deployment)
+    found = {}
+    for mount in container(deployment).get("volumeMounts", []):
+        volume = volumes[mount["name"]]
+        source = (volume.get("configMap") or {}).get("name") or (volume.get("secret") or {}).get("secretName")
+        if source:
+            found[source] = {**mount, "volume": volume}
+    return found
+
+
+def plain_env(deployment: dict) -> dict[str, str]:
+    return {e["name"]: e["value"] for e in container(deployment).get("env", []) if "value" in e}
+
+
+def test_k8s_trusted_keys_hold_every_signers_public_key(objects):
+    config_map = of_kind(objects, "ConfigMap")[TRUSTED_KEYS]
+    assert set(config_map["data"]) == {f"{signer}.pub" for signer in (*SIGNERS, "cli")}
+    assert all(value.strip() == PLACEHOLDER for value in config_map["data"].values())
+
+
+def test_k8s_every_deployment_trusts_the_public_keys(deployments):
+    assert set(deployments) == set(SERVICES)
+    for name, deployment in deployments.items():
+        mount = mounts_of(deployment).get(TRUSTED_KEYS)
+        assert mount, f"{name} does not mount {TRUSTED_KEYS}"
+        assert mount["mountPath"] == K8S_KEYS_DIR and mount["readOnly"] is True, name
+        assert plain_env(deployment).get("SANPHALANG_KEYS") == K8S_KEYS_DIR, name
+
+
+def test_k8s_only_the_signers_hold_a_private_key_each_its_own(objects, deployments):
+    secrets = of_kind(objects, "Secret")
+    for name, deployment in deployments.items():
+        signing = {source: mount for source, mount in mounts_of(deployment).items() if source.startswith("sanphalang-signing-")}
+        env = plain_env(deployment)
+        if name not in SIGNERS:
+            assert not signing and "SANPHALANG_SIGNING_KEY" not in env, f"{name} must hold no private key"
+            continue
+        assert set(signing) == {f"sanphalang-signing-{name}"}, (name, set(signing))
+        (mount,) = signing.values()
+        assert mount["mountPath"] == K8S_SIGNING_DIR and mount["readOnly"] is True, name
+        assert env["SANPHALANG_SIGNING_KEY"] == f"{K8S_SIGNING_DIR}/{name}.key", name
+        secret = secrets[f"sanphalang-signing-{name}"]
+        assert set(secret["stringData"]) == {f"{name}.key"}
+        assert secret["stringData"][f"{name}.key"].strip() == PLACEHOLDER
+        # Secret files are root-owned: the pod's user reads it through fsGroup, nobody else.
+        pod = deployment["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsUser"] == UID and pod["securityContext"]["fsGroup"] == UID, name
+        mode = mount["volume"]["secret"]["defaultMode"]
+        assert mode & 0o040 and not mode & 0o007 and not mode & 0o222, (name, oct(mode))
+    credentials = credentials_secret(objects)["stringData"]
+    assert not any(key.endswith(".key") for key in credentials), "private keys stay out of the shared Secret"
+
+
+def test_compose_gives_every_process_the_keys_volume(compose, app_services):
+    assert "keys" in compose["volumes"]
+    for name, service in app_services.items():
+        keys_dir = service["environment"].get("SANPHALANG_KEYS")
+        assert keys_dir, f"{name} sets no SANPHALANG_KEYS"
+        assert f"keys:{keys_dir}" in service.get("volumes", []), name
+        assert not service["environment"].get("SANPHALANG_SIGNING_KEY"), f"{name}: keys made on first use"
+        assert service["depends_on"]["keys-init"] == {"condition": "service_completed_successfully"}, name
+    init = compose["services"]["keys-init"]
+    assert one_shot(init) and init["volumes"] == [f"keys:{keys_dir}"]
+    assert f"chown {UID}:{UID} {keys_dir}" in command_words(init["command"])[-1]

@@ -149,7 +149,9 @@ def test_envelope_schema_loads_a_stored_event():
     stored = make_event(3, PAYLOADS[0])
     loaded = EnvelopeSchema().load(copy.deepcopy(stored))
     assert loaded["id"] == uuid.UUID(stored["id"])
-    assert loaded["actor"] == ACTOR
+    assert loaded["actor"] == {**ACTOR, "signed_by": None}  # an event from before signed actors
+    signed = {**ACTOR, "signed_by": "gateway-0123456789ab"}
+    assert EnvelopeSchema().load(make_event(3, PAYLOADS[0], signed))["actor"] == signed
     assert loaded["data"] == stored["data"]
     assert {k: loaded[k] for k in ("seq", "version", "schema", "prev", "hash")} == {
         k: stored[k] for k in ("seq", "version", "schema", "prev", "hash")

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from services.chassis.envelope import Pending, new_ids
 from services.chassis.errors import FILE, CommandRejected, rejected
+from services.chassis.permissions import Actor
 from services.chassis.store import EventStore, Prepare
 from services.chassis.validation import load
 
@@ -30,7 +31,10 @@ class Importer:
     `find_staged(engine, query)`: the records at natural keys (a list, or a query selecting
     them), by key; `create(fields, record_id, row)`: the event registering a new record;
     `update(record, given)`: the events amending one with the fields a row gave (none for a
-    record an import leaves as it is); `record_id(record)`; `project`: the read model's writes."""
+    record an import leaves as it is); `record_id(record)`; `project`: the read model's writes.
+    `action`: the permission an import needs; a row's center is what `check` returns (the
+    natural key holds the place, so a row amends only records of its own center), and a row
+    of a center the actor may not write is a problem of `center_field` coded `other_center`."""
 
     schema: Schema
     check: Callable[[dict, int], object]
@@ -42,46 +46,53 @@ class Importer:
     record_id: Callable[[object], str]
     project: Prepare
     batch_max: int
+    action: str
+    center_field: str = "province"
+    other_center: str = "other_center"
 
-    def checked_rows(self, payloads: list, first_row: int) -> tuple[list[Staged], list[dict]]:
-        """(row, fields, the fields the row gave) of every valid row, and every problem of the
-        others: one marshmallow call for the whole chunk, row by row only when it fails."""
+    def checked_rows(self, actor: Actor, payloads: list, first_row: int) -> tuple[list[Staged], list[dict]]:
+        """(row, fields, the fields the row gave) of every valid row the actor may write, and
+        every problem of the others: one marshmallow call for the whole chunk, row by row only
+        when it fails."""
         try:
             loaded = self.schema.load(payloads, many=True)
         except ValidationError:
             loaded = None
-        good, problems = [], []
+        good, problems, everywhere = [], [], actor.may(self.action)
         for n, payload in enumerate(payloads):
             row = first_row + n
             try:
                 fields = loaded[n] if loaded else load(self.schema, payload, row=row)
-                self.check(fields, row)
+                center = self.check(fields, row)
+                if not everywhere and not actor.may(self.action, center):
+                    raise rejected(self.center_field, self.other_center, row, center=center)
                 good.append((row, fields, {k: fields[k] for k in payload if k in fields}))
             except CommandRejected as error:
                 problems.extend(error.problems)
         return good, problems
 
-    def check_rows(self, store: EventStore, payloads: list, first_row: int = 1, stage: str | None = None) -> dict:
+    def check_rows(self, store: EventStore, actor: Actor, payloads: list, first_row: int = 1,
+                   stage: str | None = None) -> dict:
         """Every problem of every row, as an import would find them; nothing is looked up and
         nothing is written to the register. Imports check a whole file this way, spread over
         the replicas, before writing. With `stage`, the good rows are held for `import_staged`."""
         commands.one_batch(payloads, self.batch_max)
-        good, problems = self.checked_rows(payloads, first_row)
+        good, problems = self.checked_rows(actor, payloads, first_row)
         if stage is not None:
             self.stage.keep(store.engine, str(stage), good)
         return {"rejected": problems}
 
-    def import_rows(self, store: EventStore, payloads: list, actor: dict, key: str | None = None,
-                    first_row: int = 1, dry_run: bool = False, accept_valid: bool = False) -> dict:
+    def import_rows(self, store: EventStore, actor: Actor, payloads: list, first_row: int = 1,
+                    dry_run: bool = False, accept_valid: bool = False) -> dict:
         """Check and upsert rows in one call; a dry run writes nothing and says what would happen."""
         if dry_run:
-            return self._import_rows(store, payloads, actor, None, first_row, True, accept_valid)
-        return commands.once(store, key, lambda: self._import_rows(
-            store, payloads, actor, key, first_row, False, accept_valid))
+            return self._import_rows(store, actor, payloads, first_row, True, accept_valid)
+        return commands.once(store, actor, lambda: self._import_rows(
+            store, actor, payloads, first_row, False, accept_valid))
 
-    def _import_rows(self, store, payloads, actor, key, first_row, dry_run, accept_valid) -> dict:
+    def _import_rows(self, store, actor, payloads, first_row, dry_run, accept_valid) -> dict:
         commands.one_batch(payloads, self.batch_max)
-        good, problems = self.checked_rows(payloads, first_row)
+        good, problems = self.checked_rows(actor, payloads, first_row)
         if problems and not accept_valid:
             raise CommandRejected(problems)
         naturals = [self.stage.key_of(fields) for _, fields, _ in good]
@@ -89,20 +100,24 @@ class Importer:
         outcome = {**counts, "rejected": problems, "ids": ids}
         if dry_run or not pending:
             return outcome
-        return store.append(pending, actor, key, effects=lambda conn, stored: outcome, prepare=self.project).result
+        return commands.append(store, actor, pending, lambda conn, stored: outcome, self.project)
 
-    def import_staged(self, store: EventStore, stage: str, first_row: int, last_row: int, expected: int,
-                      actor: dict, key: str | None = None) -> dict:
+    def import_staged(self, store: EventStore, actor: Actor, stage: str, first_row: int, last_row: int,
+                      expected: int) -> dict:
         """Write the rows `check_rows` staged from `first_row` to `last_row` (`expected` of them:
         the range's rows less those it rejected) as `import_rows` would write them, and drop
-        them from the stage in the same transaction."""
-        return commands.once(store, key, lambda: self._import_staged(
-            store, str(stage), first_row, last_row, expected, actor, key))
+        them from the stage in the same transaction. The rows were checked for whoever staged
+        them: each must also be of a center this actor may write, or nothing is."""
+        return commands.once(store, actor, lambda: self._import_staged(
+            store, actor, str(stage), first_row, last_row, expected))
 
-    def _import_staged(self, store, stage, first_row, last_row, expected, actor, key) -> dict:
+    def _import_staged(self, store, actor, stage, first_row, last_row, expected) -> dict:
         rows, naturals = self.stage.held(store.engine, stage, first_row, last_row)
         if len(rows) != expected:
             raise rejected(FILE, "import_stage_gone")
+        if not actor.may(self.action):  # not allowed everywhere: each row's center decides
+            for row, fields, _ in rows:
+                actor.require(self.action, self.check(fields, row))
         existing = self.find_staged(store.engine, self.stage.key_query(stage, first_row, last_row))
         pending, counts, ids = self.decide(rows, naturals, existing)
         outcome = {**counts, "rejected": [], "ids": ids}
@@ -111,7 +126,7 @@ class Importer:
             self.project(conn, drafts)
             self.stage.consume(conn, stage, first_row, last_row)
 
-        return store.append(pending, actor, key, effects=lambda conn, stored: outcome, prepare=prepare).result
+        return commands.append(store, actor, pending, lambda conn, stored: outcome, prepare)
 
     def discard_stage(self, store: EventStore, stage: str) -> dict:
         return {"discarded": self.stage.discard(store.engine, str(stage))}

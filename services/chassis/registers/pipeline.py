@@ -2,8 +2,10 @@
 `export` and the gateway's import jobs share. The file is read and checked at once (each chunk
 checked by the service as soon as it is read, spread over its replicas), then written from
 the service's stage in chunks, each under an idempotency key of its own; all rows or none
-unless `accept_valid`. `service` is anything with a register's import RPCs (a nameko proxy),
-or a list of them (one per replica: a lane each). Parameterized by the register's `Sheet`."""
+unless `accept_valid`. `service` is anything with a register's import RPCs that signs each
+call for whoever imports (an `assertions.SignedService` over a nameko proxy: each chunk is
+signed afresh, so no assertion outlives a long import), or a list of them (one per replica: a
+lane each). Parameterized by the register's `Sheet`."""
 from __future__ import annotations
 
 import hashlib
@@ -103,7 +105,7 @@ class FileImport:
             services[0].discard_stage(stage)
         return read, Checked(_by_row(_located(p, read) for p in problems), stage)
 
-    def import_rows(self, service, read: ReadResult, actor: dict, digest: str, *, dry_run: bool = False,
+    def import_rows(self, service, read: ReadResult, digest: str, *, dry_run: bool = False,
                     accept_valid: bool = False, progress: Progress | None = None, chunk: int | None = None,
                     may_write: Callable[[str], bool] | None = None, checked: Checked | None = None) -> ImportReport:
         """Check every chunk first (`check_rows`), then write only if the whole file passed (or
@@ -124,7 +126,7 @@ class FileImport:
         pieces = _pieces(read, chunk or CHUNK)
         lanes = _as_lanes(service)
         if dry_run:
-            return _dry_run(lanes, pieces, read, actor, digest, accept_valid, progress, report)
+            return _dry_run(lanes, pieces, read, digest, accept_valid, progress, report)
         # Every chunk is checked by the service (spread over its replicas, one lane each) before
         # any is written, so a file with a bad row writes nothing unless accept_valid; the
         # caller's process (the gateway, for the web) spends no CPU on validation.
@@ -139,11 +141,11 @@ class FileImport:
         if report.problems and not accept_valid:
             lanes[0].discard_stage(stage)
             return report
-        _write_staged(lanes, read, stage, actor, digest, report, progress, chunk or WRITE_CHUNK)
+        _write_staged(lanes, read, stage, digest, report, progress, chunk or WRITE_CHUNK)
         return report
 
 
-def _write_staged(lanes, read, stage, actor, digest, report, progress, chunk) -> None:
+def _write_staged(lanes, read, stage, digest, report, progress, chunk) -> None:
     """Write the staged rows, `chunk` positions a call, each under a key of its own."""
     position = {number: n for n, (number, _) in enumerate(read.rows, start=1)}
     rejected = {position[p["row"]] for p in report.problems if p["field"] != FILE and p["row"] in position}
@@ -163,7 +165,7 @@ def _write_staged(lanes, read, stage, actor, digest, report, progress, chunk) ->
         last = first + len(payloads) - 1
         expected = len(payloads) - sum(1 for row in range(first, last + 1) if row in rejected)
         writes.append((lambda lane, n=n, first=first, last=last, expected=expected: _call_staged(
-            lane, stage, first, last, expected, actor, f"import-{digest}-{n}"), payloads))
+            lane, stage, first, last, expected, f"import-{digest}-{n}"), payloads))
     # chunks that share a record must land one after the other, or both would create it
     _in_lanes(lanes if lanes[0].stage_keys_apart(stage, chunk) else lanes[:1], writes, imported)
 
@@ -206,7 +208,7 @@ def _own_rows(read: ReadResult, may_write: Callable[[str], bool], sheet: Sheet) 
     return replace(read, rows=kept), problems
 
 
-def _dry_run(lanes, pieces, read, actor, digest, accept_valid, progress, report) -> ImportReport:
+def _dry_run(lanes, pieces, read, digest, accept_valid, progress, report) -> ImportReport:
     """What an import would do, asked of the service chunk by chunk; nothing is written."""
     done = 0
 
@@ -219,7 +221,7 @@ def _dry_run(lanes, pieces, read, actor, digest, accept_valid, progress, report)
 
     _in_lanes(lanes, [
         (lambda lane, n=n, first=first, payloads=payloads: _call(
-            lane, payloads, actor, f"import-{digest}-{n}", first, True, accept_valid), payloads)
+            lane, payloads, f"import-{digest}-{n}", first, True, accept_valid), payloads)
         for n, first, payloads in pieces
     ], checked)
     report.problems = _by_row(report.problems)
@@ -276,25 +278,20 @@ def _then(result: dict, payloads: list, each) -> dict:
     return result
 
 
-def _call(service, payloads, actor, key, first, dry_run, accept_valid) -> dict:
+def _call(service, payloads, key, first, dry_run, accept_valid) -> dict:
     try:
-        return service.import_rows(payloads, _requesting(actor, key), key, first, dry_run, accept_valid)
+        return service.import_rows(payloads, key=key, first_row=first, dry_run=dry_run, accept_valid=accept_valid)
     except CommandRejected as error:  # bad rows without accept_valid: the check reports them all
         return _nothing_written(error.problems)
 
 
-def _call_staged(service, stage, first, last, expected, actor, key) -> dict:
+def _call_staged(service, stage, first, last, expected, key) -> dict:
     if expected == 0:  # every row of the range was rejected: nothing was staged
         return _nothing_written([])
     try:
-        return service.import_staged(stage, first, last, expected, _requesting(actor, key), key)
+        return service.import_staged(stage, first, last, expected, key=key)
     except CommandRejected as error:  # the stage is gone: the whole import must be run again
         return _nothing_written(error.problems)
-
-
-def _requesting(actor: dict, key: str) -> dict:
-    """The actor of a chunk's call: its request is the chunk's key unless the caller has one."""
-    return {**actor, "request": actor.get("request") or key}
 
 
 def _nothing_written(rejected: list) -> dict:

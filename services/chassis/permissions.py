@@ -1,31 +1,39 @@
-"""Who may do what: the one place every permission decision of the gateway is made, for the
-web pages and the API alike. Plain Python, tested as a matrix (role x action x own/other
-center)."""
+"""Who may do what: the one set of rules every permission decision is made by. The gateway
+uses it for its pages and friendly errors; every service enforces it as the authority, on the
+actor its verified assertion names (DESIGN §2a). Plain Python, tested as a matrix (role x
+action x own/other center)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import Forbidden
+
 CENTER_STAFF, ADMIN, AUDITOR, PUBLIC = "center_staff", "admin", "auditor", "public"
-ROLES = (CENTER_STAFF, ADMIN, AUDITOR, PUBLIC)
+ROLES = (CENTER_STAFF, ADMIN, AUDITOR, PUBLIC)  # the roles of people (accounts)
+SERVICE = "service"  # a service asking another, signed with its own key (reporting's catch-up)
 
 # Reading
 READ_INDICATORS = "read_indicators"  # aggregate figures: everyone
 READ_ORGS = "read_orgs"  # the register, its exports and each record's history
 AUDIT = "audit"  # any record as of a date, chain verification, search across all events
+READ_EVENTS = "read_events"  # a source's log page by page, its head and its chain (catch-up, verify)
 # Writing records of a center (the record's own center, or for a new one, the center its location gives)
 CREATE_ORG = "create_org"
 EDIT_ORG = "edit_org"  # amend, relocate, assess, verify, archive, restore, merge, unmerge
 IMPORT_ORGS = "import_orgs"
 # Running the network
+REBUILD = "rebuild"  # replay reporting from the logs
 MANAGE_USERS = "manage_users"
 SET_TARGETS = "set_targets"
-ACTIONS = (READ_INDICATORS, READ_ORGS, AUDIT, CREATE_ORG, EDIT_ORG, IMPORT_ORGS, MANAGE_USERS, SET_TARGETS)
+ACTIONS = (READ_INDICATORS, READ_ORGS, AUDIT, READ_EVENTS, CREATE_ORG, EDIT_ORG, IMPORT_ORGS, REBUILD,
+           MANAGE_USERS, SET_TARGETS)
 CENTER_WRITES = frozenset({CREATE_ORG, EDIT_ORG, IMPORT_ORGS})
 
 _READS = {
-    READ_INDICATORS: {CENTER_STAFF, ADMIN, AUDITOR, PUBLIC},
+    READ_INDICATORS: {CENTER_STAFF, ADMIN, AUDITOR, PUBLIC, SERVICE},
     READ_ORGS: {CENTER_STAFF, ADMIN, AUDITOR},
     AUDIT: {ADMIN, AUDITOR},
+    READ_EVENTS: {ADMIN, AUDITOR, SERVICE},
 }
 
 
@@ -41,15 +49,6 @@ class User:
 
 
 ANONYMOUS = User(name="anonymous", role=PUBLIC)
-
-
-class Forbidden(Exception):
-    """`user` may not do `action`: 403 `forbidden` when signed in, else 401 `sign_in_required`."""
-
-    def __init__(self, user: User, action: str):
-        super().__init__(action)
-        self.action = action
-        self.code, self.status = ("forbidden", 403) if user.signed_in else ("sign_in_required", 401)
 
 
 def allowed(user: User, action: str, center: str | None = None) -> bool:
@@ -78,3 +77,39 @@ def require_somewhere(user: User, action: str) -> None:
     """Refuse a role that may do `action` nowhere before anything is read on its behalf."""
     if not allowed_somewhere(user, action):
         raise Forbidden(user, action)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking, as a service verified it: the user its assertion names, the request the
+    assertion was signed for, and the key that signed it (None for a public call)."""
+
+    user: User
+    request: str | None = None
+    signed_by: str | None = None
+
+    @property
+    def key(self) -> str | None:
+        """The command's idempotency key: the request, within the user's own keys (one user's
+        key can neither answer nor block another's command)."""
+        return f"{self.user.name}|{self.request}" if self.request else None
+
+    def record(self) -> dict:
+        """The `actor` of the events this actor's command appends."""
+        user = self.user
+        return {"user": user.name, "role": user.role, "center": user.center, "request": self.request or "",
+                "signed_by": self.signed_by}
+
+    def require(self, action: str, center: str | None = None) -> None:
+        require(self.user, action, center)
+
+    def require_somewhere(self, action: str) -> None:
+        require_somewhere(self.user, action)
+
+    def may(self, action: str, center: str | None = None) -> bool:
+        """Whether the actor may do `action` to records of `center`; with no center, whether
+        it may everywhere (what a center's staff may only do at home is not allowed here)."""
+        return allowed(self.user, action, center)
+
+
+PUBLIC_ACTOR = Actor(ANONYMOUS)
