@@ -2,8 +2,6 @@
 and /health."""
 from __future__ import annotations
 
-import uuid
-
 from flask import Flask, g, jsonify, request
 from flask_smorest import Api
 
@@ -11,6 +9,7 @@ from services.registry import BUILT_SERVICES, GATEWAY
 from services.settings import settings
 
 from . import errors
+from .api import plain_id
 from .rpc import RpcPool
 
 
@@ -54,7 +53,7 @@ def create_app(pool: RpcPool | None = None) -> Flask:
 
     @app.before_request
     def _request_id():
-        g.request_id = request.headers.get("X-Request-Id") or str(uuid.uuid4())
+        g.request_id = plain_id(request.headers.get("X-Request-Id"))
 
     @app.after_request
     def _echo_request_id(response):

@@ -42,5 +42,5 @@ REPORTING = Signer.from_file(KEYS / "reporting.key")
 
 
 def signing(signer: Signer = REPORTING):
-    """A service's own signing (in place of `Signing`): `signing("orgs")` asks orgs as itself."""
-    return lambda audience: signer.sign(signer.as_service(), audience)
+    """A service's own signing (in place of `Signing`): `signing("orgs", "head")` asks orgs as itself."""
+    return lambda audience, call: signer.sign(signer.as_service(), audience, call)

@@ -1,4 +1,6 @@
 """REST resources under /api/v1, one blueprint a module."""
+import re
+import uuid
 from contextlib import contextmanager
 
 from flask import current_app, g
@@ -7,6 +9,16 @@ from gateway.auth import current_user
 from services import reference
 from services.chassis import permissions
 from services.chassis.assertions import Signed
+
+
+KEY_MAX = 100  # characters of an idempotency key a client sends (a service takes requests of up to 128)
+PLAIN_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def plain_id(value: str | None) -> str:
+    """`value` if it is a short plain id (a request id a client sent, a form's key), else a
+    fresh one: what a client sends never becomes a long or odd key."""
+    return value if value and PLAIN_ID.fullmatch(value) else str(uuid.uuid4())
 
 
 @contextmanager

@@ -18,9 +18,9 @@ from services.contracts.orgs.schemas import (
 from services.chassis import permissions as can
 from services import reference
 from gateway.auth import current_user
-from services.chassis.errors import CommandRejected
+from services.chassis.errors import CommandRejected, rejected
 
-from . import require, require_write, rpc
+from . import KEY_MAX, require, require_write, rpc
 from .etags import expected_version, with_etag
 
 blp = Blueprint("orgs", __name__, description="องค์กรชุมชน — community organizations")
@@ -108,7 +108,10 @@ def _key() -> str:
     """The command's idempotency key: the client's `Idempotency-Key`, or one for this request
     alone. Never none: nameko redelivers an RPC whose service died before acknowledging it,
     and the key is what makes the second run of a committed command append nothing."""
-    return request.headers.get("Idempotency-Key") or f"request:{uuid.uuid4()}"
+    key = request.headers.get("Idempotency-Key")
+    if key and len(key) > KEY_MAX:
+        raise rejected("Idempotency-Key", "too_long", max=KEY_MAX)
+    return key or f"request:{uuid.uuid4()}"
 
 
 @blp.route("")

@@ -14,7 +14,7 @@ from typing import Callable
 from flask import flash, redirect, request, url_for
 
 from services.chassis import permissions as can
-from gateway.api import rpc
+from gateway.api import plain_id, rpc
 from services import reference
 from services.chassis.errors import Archived, CommandRejected, Conflict, NotFound
 from services.chassis.messages import message
@@ -118,7 +118,7 @@ def org_action(org_id, action):
         survivor = _survivor(cluster, org) if action == "unmerge" else None
     _require_edit(user, org, *([survivor] if survivor else []))  # an unmerge changes the survivor too
     values, version = _posted(request.form), _version(request.form.get("version"))
-    key = request.form.get("key") or str(uuid.uuid4())  # a form sent twice acts once
+    key = plain_id(request.form.get("key"))  # a form sent twice acts once
     shown = {"posted_action": action, "action_values": values}
     try:
         payload = spec.payload(values)
@@ -240,7 +240,7 @@ def org_merge():
     with rpc() as cluster:
         records = {i: cluster.orgs.get(i) for i in (survivor_id, *chosen)}
     _require_edit(user, *records.values())
-    key, shown = request.form.get("key") or str(uuid.uuid4()), lambda i: _version(request.form.get(f"version-{i}"))
+    key, shown = plain_id(request.form.get("key")), lambda i: _version(request.form.get(f"version-{i}"))
     version, merged, problem = shown(survivor_id), [], None
     try:
         with rpc() as cluster:

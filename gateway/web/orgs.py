@@ -9,7 +9,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from services.chassis import permissions as can
-from gateway.api import rpc
+from gateway.api import plain_id, rpc
 from services import reference
 from services.chassis.errors import Archived, CommandRejected, Conflict
 from services.chassis.messages import message
@@ -132,7 +132,7 @@ def org_new():
         own = reference.center(user.center) if user.center else None
         values = {"source": "survey", "areas": [], "province": own.province_code if own else ""}
         return _form(values, key=str(uuid.uuid4()), problems={})
-    values, key = orgform.posted(request.form), request.form.get("key") or str(uuid.uuid4())
+    values, key = orgform.posted(request.form), plain_id(request.form.get("key"))
     if _refresh():
         return _form(values, key=key, problems={})
     try:

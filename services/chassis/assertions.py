@@ -4,8 +4,9 @@ every service before it acts.
 
 An assertion is a JWT signed with Ed25519 (`EdDSA`, PyJWT over `cryptography`): `sub` the
 user, `role`, `center`, `req` the request (a command's idempotency key), `aud` the service
-it is for, `iat`, `exp` (minutes, never more than MAX_LIFETIME after `iat`), and the key id
-`kid` in its header. Signers hold private keys; services hold only public keys, any number of
+and `call` the RPC it is for, `iat`, `exp` (minutes, never more than MAX_LIFETIME after
+`iat`), `trace` the caller's own request id (for the logs), and the key id `kid` in its
+header. Signers hold private keys; services hold only public keys, any number of
 them at once (two while a key is rotated: docs/security.md).
 
 Key files: a signer's private key is `<signer>.key` (PKCS#8 PEM); public keys are
@@ -26,7 +27,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from . import logs
-from .errors import AssertionRefused, Forbidden
+from .errors import AssertionRefused
 from .permissions import ANONYMOUS, PUBLIC_ACTOR, ROLES, SERVICE, Actor, User, allowed
 
 security = logging.getLogger("sanphalang.security")
@@ -36,6 +37,7 @@ LIFETIME = 120  # seconds an assertion is valid for, by default
 MAX_LIFETIME = 300  # a longer one is refused: long work signs each chunk afresh
 LEEWAY = 10  # seconds of clock difference between hosts
 HUMAN_SIGNERS = frozenset({"gateway", "cli"})  # they sign for people; any other signer is a service
+REQUEST_MAX = 128  # characters of a request (a command's key is the request within its user's keys)
 RELOAD_AFTER = 5.0  # an unknown key id re-reads the trusted keys this often (at once when a key was added)
 
 
@@ -87,11 +89,14 @@ class Signer:
             raise ValueError(f"{path} is not an Ed25519 private key")
         return cls(signer_of(Path(path)), private, lifetime)
 
-    def sign(self, user: User, audience: str, request: str | None = None) -> str:
-        """An assertion that `user` asks `audience` for `request` (a fresh id when None)."""
+    def sign(self, user: User, audience: str, call: str, request: str | None = None, trace: str | None = None) -> str:
+        """An assertion that `user` asks `audience` to run `call` for `request` (a fresh id
+        when None); `trace` is the caller's own request id, for the logs."""
         now = int(time.time())
         claims = {"sub": user.name, "role": user.role, "center": user.center, "req": request or str(uuid.uuid4()),
-                  "aud": audience, "iat": now, "exp": now + self.lifetime}
+                  "aud": audience, "call": call, "iat": now, "exp": now + self.lifetime}
+        if trace:
+            claims["trace"] = trace
         return jwt.encode(claims, self.private, algorithm=ALGORITHM, headers={"kid": self.kid})
 
     def as_service(self) -> User:
@@ -122,16 +127,20 @@ class Keyring:
         self.keys, self._read_at = keys, time.monotonic()
 
     def _key(self, kid) -> tuple[str, Ed25519PublicKey]:
-        if kid not in self.keys and (time.monotonic() - self._read_at > RELOAD_AFTER or self._listing() != self._seen):
+        """The signer and public key of a key id. The directory is read again whenever it
+        changed (a key added, or removed: a removed key is refused from the next call on), and
+        when an unknown key id comes after RELOAD_AFTER seconds."""
+        if self._listing() != self._seen or (kid not in self.keys and time.monotonic() - self._read_at > RELOAD_AFTER):
             self.reload()
         if not isinstance(kid, str) or kid not in self.keys:
             raise AssertionRefused("assertion_unknown_key")
         return self.keys[kid]
 
-    def verify(self, token, key: str | None = None) -> Actor:
-        """The actor an assertion names, once its signature, key, lifetime, audience and
+    def verify(self, token, key: str | None = None, call: str | None = None) -> Actor:
+        """The actor an assertion names, once its signature, key, lifetime, audience, call and
         request check out (a command's `key`, when the caller gives one, must be the request
-        the assertion was signed for); AssertionRefused with the reason otherwise."""
+        the assertion was signed for; `call`, when the service names it, the RPC it was signed
+        for); AssertionRefused with the reason otherwise."""
         if token is None:
             raise AssertionRefused("assertion_missing")
         if not isinstance(token, str):
@@ -145,7 +154,10 @@ class Keyring:
         user = _user(signer, claims)
         if key is not None and key != claims["req"]:
             raise AssertionRefused("assertion_other_request")
-        return Actor(user, claims["req"], kid)
+        if call is not None and claims.get("call") != call:
+            raise AssertionRefused("assertion_other_call")
+        trace = claims.get("trace")
+        return Actor(user, claims["req"], kid, trace if isinstance(trace, str) and len(trace) <= REQUEST_MAX else None)
 
 
 def _decoded(token: str, public: Ed25519PublicKey, audience: str) -> dict:
@@ -163,6 +175,8 @@ def _decoded(token: str, public: Ed25519PublicKey, audience: str) -> dict:
     if not isinstance(claims["iat"], int) or claims["exp"] - claims["iat"] > MAX_LIFETIME:
         raise AssertionRefused("assertion_too_long")
     if not all(isinstance(claims[name], str) and claims[name] for name in ("sub", "role", "req")):
+        raise AssertionRefused("assertion_malformed")
+    if len(claims["req"]) > REQUEST_MAX:
         raise AssertionRefused("assertion_malformed")
     return claims
 
@@ -207,21 +221,25 @@ class SignedService:
         def call(*args, key: str | None = None, **kwargs):
             if key is not None:
                 kwargs["key"] = key
-            return target(self.assertion(key), *args, **kwargs)
+            return target(self.assertion(method, key), *args, **kwargs)
 
         return call
 
-    def assertion(self, key: str | None = None) -> str | None:
+    def assertion(self, method: str, key: str | None = None) -> str | None:
+        """A fresh assertion for one call of `method`: for its `key`, else for a request of its
+        own (the caller's request id and a suffix, so no two calls share a key)."""
         if self._signer is None or not self._user.signed_in:
             return None
-        return self._signer.sign(self._user, self._service, key or self._request)
+        request = key or f"{self._request or 'call'}:{uuid.uuid4().hex[:12]}"
+        return self._signer.sign(self._user, self._service, method, request, trace=self._request)
 
 
 class Asker:
     """What a service asks of every call before it acts: the assertion checked (a public call,
-    with none, only where the public may go) and, when the RPC names one, the action allowed to
-    this actor somewhere (the center of each record is checked by the handler). A refusal is a
-    caller error with its code and a line on the `sanphalang.security` log, without the token."""
+    with none, only where the public may go; any other signed for this very RPC) and, when the
+    RPC names one, the action allowed to this actor somewhere (the center of each record is
+    checked by the handler). A refused assertion is a caller error with its code and a line on
+    the `sanphalang.security` log, with the key id, without the token."""
 
     def __init__(self, keyring: Keyring, service: str, method: str | None = None):
         self.keyring, self.service, self.method = keyring, service, method
@@ -230,14 +248,14 @@ class Asker:
         try:
             if assertion is None and action is not None and allowed(ANONYMOUS, action):
                 return PUBLIC_ACTOR
-            actor = self.keyring.verify(assertion, key)
-            logs.bind(request=actor.request, role=actor.user.role, center=actor.user.center)
-            if action is not None:
-                actor.require_somewhere(action)
-        except (AssertionRefused, Forbidden) as refusal:
+            actor = self.keyring.verify(assertion, key, self.method)
+        except AssertionRefused as refusal:
             security.warning("refused: %s", refusal.code, extra={
                 "code": refusal.code, "method": self.method, "kid": _kid(assertion)})
             raise
+        logs.bind(request=actor.trace or actor.request, role=actor.user.role, center=actor.user.center)
+        if action is not None:
+            actor.require_somewhere(action)  # a refused permission: the worker's log line says so
         return actor
 
 

@@ -45,6 +45,10 @@ CORE: dict[str, tuple[str, str]] = {
         "การยืนยันตัวผู้ขอนี้ลงนามไว้สำหรับบริการอื่น",
         "The assertion of who is asking was signed for another service",
     ),
+    "assertion_other_call": (
+        "การยืนยันตัวผู้ขอนี้ลงนามไว้สำหรับคำสั่งอื่น",
+        "The assertion of who is asking was signed for another call",
+    ),
     "assertion_too_long": (
         "การยืนยันตัวผู้ขอมีอายุยาวเกินกำหนด",
         "The assertion of who is asking is valid for longer than allowed",

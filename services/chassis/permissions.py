@@ -87,12 +87,14 @@ class Actor:
     user: User
     request: str | None = None
     signed_by: str | None = None
+    trace: str | None = None  # the caller's own request id, for the logs
 
     @property
     def key(self) -> str | None:
         """The command's idempotency key: the request, within the user's own keys (one user's
-        key can neither answer nor block another's command)."""
-        return f"{self.user.name}|{self.request}" if self.request else None
+        key can neither answer nor block another's command; the name's length first, so no
+        name and request can spell another pair's key)."""
+        return f"{len(self.user.name)}:{self.user.name}|{self.request}" if self.request else None
 
     def record(self) -> dict:
         """The `actor` of the events this actor's command appends."""

@@ -1,6 +1,6 @@
 """Who is asking, for every worker of a service: `self.asking(assertion, action, key)` is the
-verified actor (services.chassis.assertions.Asker); `self.signing(service)` an assertion for a
-call this service makes to another, signed as itself with its own key (DESIGN §2a)."""
+verified actor (services.chassis.assertions.Asker); `self.signing(service, call)` an assertion
+for a call this service makes to another, signed as itself with its own key (DESIGN §2a)."""
 from __future__ import annotations
 
 from nameko.extensions import DependencyProvider
@@ -20,11 +20,11 @@ class Asking(DependencyProvider):
 
 
 class Signing(DependencyProvider):
-    """The service's own signer: `self.signing("orgs")` is a fresh assertion that this service
-    asks orgs."""
+    """The service's own signer: `self.signing("orgs", "events_since")` is a fresh assertion
+    that this service asks orgs for that call."""
 
     def setup(self):
         self.signer = settings().signer(self.container.service_name)
 
     def get_dependency(self, worker_ctx):
-        return lambda audience: self.signer.sign(self.signer.as_service(), audience)
+        return lambda audience, call: self.signer.sign(self.signer.as_service(), audience, call)

@@ -21,6 +21,7 @@ from services.chassis import errors, logs
 from services.settings import env
 
 log = logging.getLogger("sanphalang.worker")
+security = logging.getLogger("sanphalang.security")
 
 REFUSALS = ("forbidden", "sign_in_required")  # and every assertion_* code: WARNING, not INFO
 QUIET = frozenset({"health", "head"})  # polled all day (probes, reporting's catch-up): successes are DEBUG lines
@@ -91,6 +92,9 @@ class RequestLog(DependencyProvider):
             fields = caller_error_fields(error)
             level = logging.WARNING if is_refusal(fields["code"]) else logging.INFO
             log.log(level, "%s %s", line["entrypoint"], fields["code"], extra={**line, "outcome": fields["code"], **fields})
+            if fields["code"] in REFUSALS:  # a refused permission is a security event too (refused assertions
+                security.warning("refused: %s", fields["code"], extra={  # are logged where they are checked)
+                    "code": fields["code"], "method": entrypoint.method_name})
         else:
             log.error("%s failed", line["entrypoint"], exc_info=exc_info,
                       extra={**line, "outcome": "error", "error": type(error).__name__})

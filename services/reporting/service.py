@@ -26,13 +26,13 @@ class ReportingService:
     signing = Signing()  # reporting asks the registers for their logs as itself
 
     def _fetch(self, source, after, limit):
-        return getattr(self, source).events_since(self.signing(source), after, limit)
+        return getattr(self, source).events_since(self.signing(source, "events_since"), after, limit)
 
     @timer(interval=settings().catchup_interval)
     def compare_heads(self):
         """Whatever the broker lost or never carried arrives here, from the source's log."""
         for source in BUILT_SOURCES:
-            head = getattr(self, source).head(self.signing(source))["seq"]
+            head = getattr(self, source).head(self.signing(source, "head"))["seq"]
             if self.subscriber.stalled(source, head):
                 self.subscriber.catch_up(source, self._fetch, head)
 
@@ -54,7 +54,7 @@ class ReportingService:
     @rpc
     def verify(self, assertion):
         self.asking(assertion, can.AUDIT)
-        chains = [getattr(self, source).verify_chain(self.signing(source)) for source in BUILT_SOURCES]
+        chains = [getattr(self, source).verify_chain(self.signing(source, "verify_chain")) for source in BUILT_SOURCES]
         projection = audit.compare(self.subscriber, list(BUILT_SOURCES), self._fetch)
         ok = all(c["ok"] for c in chains) and projection["equal"]
         return {"ok": ok, "chains": chains, "projection": projection}

@@ -52,9 +52,10 @@ def refused(system, call, error=AssertionRefused) -> str:
     return raised.value.code
 
 
-def token(user: User, audience: str = "orgs", request: str = "r-1", signer: Signer = GATEWAY, **claims) -> str:
-    return signer.sign(user, audience, request) if not claims else jwt.encode(
-        {"sub": user.name, "role": user.role, "center": user.center, "req": request, "aud": audience,
+def token(user: User, call: str, audience: str = "orgs", request: str = "r-1", signer: Signer = GATEWAY,
+          **claims) -> str:
+    return signer.sign(user, audience, call, request) if not claims else jwt.encode(
+        {"sub": user.name, "role": user.role, "center": user.center, "req": request, "aud": audience, "call": call,
          "iat": int(time.time()), "exp": int(time.time()) + 60, **claims},
         signer.private, algorithm=ALGORITHM, headers={"kid": signer.kid})
 
@@ -77,18 +78,18 @@ def test_a_made_up_actor_is_refused_in_either_place_it_could_be_put(system, org)
 
 def test_an_expired_a_forged_and_an_unknown_key_assertion_are_refused(system, org, tmp_path):
     admin = User("admin1", ADMIN)
-    expired = token(admin, iat=int(time.time()) - 600, exp=int(time.time()) - 300)
+    expired = token(admin, "archive", iat=int(time.time()) - 600, exp=int(time.time()) - 300)
     assert refused(system, lambda rpc: rpc.orgs.archive(expired, org["id"], org["version"], "ปิดกลุ่ม")) \
         == "assertion_expired"
-    good = token(admin)
+    good = token(admin, "archive")
     forged = good[:-6] + ("AAAAAA" if not good.endswith("AAAAAA") else "BBBBBB")
     assert refused(system, lambda rpc: rpc.orgs.archive(forged, org["id"], org["version"], "ปิดกลุ่ม")) \
         == "assertion_forged"
     make_key_pair(tmp_path, "gateway")  # a gateway key nobody told the services about
     stranger = Signer.from_file(tmp_path / "gateway.key")
-    assert refused(system, lambda rpc: rpc.orgs.archive(token(admin, signer=stranger), org["id"], org["version"],
+    assert refused(system, lambda rpc: rpc.orgs.archive(token(admin, "archive", signer=stranger), org["id"], org["version"],
                                                          "ปิดกลุ่ม")) == "assertion_unknown_key"
-    too_long = token(admin, exp=int(time.time()) + 3600)
+    too_long = token(admin, "get", exp=int(time.time()) + 3600)
     assert refused(system, lambda rpc: rpc.orgs.get(too_long, org["id"])) == "assertion_too_long"
     for code in ("assertion_expired", "assertion_forged", "assertion_unknown_key"):
         (line, *_) = security_lines(system, code)
@@ -97,57 +98,61 @@ def test_an_expired_a_forged_and_an_unknown_key_assertion_are_refused(system, or
 
 def test_an_assertion_is_good_for_its_own_request_and_service_only(system, org):
     admin = User("admin1", ADMIN)
-    signed_for_a = token(admin, request="request-a")
+    signed_for_a = token(admin, "amend", request="request-a")
     assert refused(system, lambda rpc: rpc.orgs.amend(signed_for_a, org["id"], {"members": 5}, org["version"],
                                                       key="request-b")) == "assertion_other_request"
-    for_reporting = token(admin, audience="reporting")
+    for_reporting = token(admin, "get", audience="reporting")
     assert refused(system, lambda rpc: rpc.orgs.get(for_reporting, org["id"])) == "assertion_other_service"
     assert security_lines(system, "assertion_other_request")
+    read = token(admin, "get", request="request-c")  # a read's assertion, seen on the wire
+    assert refused(system, lambda rpc: rpc.orgs.archive(read, org["id"], org["version"], "ปิดกลุ่ม")) \
+        == "assertion_other_call"
 
 
 def test_a_service_key_speaks_only_for_its_service(system, org):
-    as_admin = token(User("admin1", ADMIN), signer=REPORTING)
+    as_admin = token(User("admin1", ADMIN), "amend", signer=REPORTING)
     assert refused(system, lambda rpc: rpc.orgs.amend(as_admin, org["id"], {"members": 5}, org["version"])) \
         == "assertion_not_allowed"
-    itself = token(User("service:reporting", SERVICE), signer=REPORTING)
+    itself = token(User("service:reporting", SERVICE), "events_since", signer=REPORTING)
     with system.unsigned_rpc() as rpc:
         assert rpc.orgs.events_since(itself, 0, 1)  # what reporting may read
-    writes = token(User("service:reporting", SERVICE), signer=REPORTING, request="r-2")
+    writes = token(User("service:reporting", SERVICE), "amend", signer=REPORTING, request="r-2")
     assert refused(system, lambda rpc: rpc.orgs.amend(writes, org["id"], {"members": 5}, org["version"]),
                    Forbidden) == "forbidden"
 
 
 def test_staff_of_one_center_cannot_touch_another_centers_organization_through_rpc(system, org):
-    staff = token(STAFF_P30)  # Korat's staff; the organization is Chiang Mai's
+    staff = token(STAFF_P30, "amend")  # Korat's staff; the organization is Chiang Mai's
     assert refused(system, lambda rpc: rpc.orgs.amend(staff, org["id"], {"members": 999}, org["version"]),
                    Forbidden) == "forbidden"
-    assert refused(system, lambda rpc: rpc.orgs.archive(token(STAFF_P30, request="r-3"), org["id"], org["version"],
+    assert refused(system, lambda rpc: rpc.orgs.archive(token(STAFF_P30, "archive", request="r-3"), org["id"], org["version"],
                                                         "ปิด"), Forbidden) == "forbidden"
-    assert refused(system, lambda rpc: rpc.orgs.relocate(token(STAFF_P30, request="r-4"), org["id"], KORAT,
+    assert refused(system, lambda rpc: rpc.orgs.relocate(token(STAFF_P30, "relocate", request="r-4"), org["id"], KORAT,
                                                          org["version"]), Forbidden) == "forbidden"
     with system.rpc() as rpc:
         own = rpc.orgs.register({"name": "กลุ่มโคราช", "type": "savings_group", **KORAT}, key=str(uuid.uuid4()))
     merge = {"duplicate": org["id"], "duplicate_version": org["version"]}
-    assert refused(system, lambda rpc: rpc.orgs.merge(token(STAFF_P30, request="r-5"), own["id"], merge,
+    assert refused(system, lambda rpc: rpc.orgs.merge(token(STAFF_P30, "merge", request="r-5"), own["id"], merge,
                                                       own["version"]), Forbidden) == "forbidden"
     row = {"name": "กลุ่มนำเข้าของเชียงใหม่", "type": "savings_group", **CHIANG_MAI}
-    error = refused(system, lambda rpc: rpc.orgs.import_rows(token(STAFF_P30, request="r-6"), [row], key="r-6"),
+    error = refused(system, lambda rpc: rpc.orgs.import_rows(token(STAFF_P30, "import_rows", request="r-6"), [row], key="r-6"),
                     CommandRejected)
     assert error == "validation_failed"
     with system.unsigned_rpc() as rpc:
-        checked = rpc.orgs.check_rows(token(STAFF_P30, request="r-7"), [row], 1, "stage-p30")
+        checked = rpc.orgs.check_rows(token(STAFF_P30, "check_rows", request="r-7"), [row], 1, "stage-p30")
         assert [p["code"] for p in checked["rejected"]] == ["other_center"]
     with system.rpc() as rpc:
         assert rpc.orgs.get(org["id"]) == org  # untouched
+    assert security_lines(system, "forbidden")  # the refused permission is on the security log too
 
 
 def test_staff_may_still_edit_their_own_centers_organization(system, org):
     with system.unsigned_rpc() as rpc:
-        own = rpc.orgs.register(token(STAFF_P50, request="own-1"), {"name": "กลุ่มของเชียงใหม่เอง",
+        own = rpc.orgs.register(token(STAFF_P50, "register", request="own-1"), {"name": "กลุ่มของเชียงใหม่เอง",
                                                                       "type": "savings_group", **CHIANG_MAI})
-        amended = rpc.orgs.amend(token(STAFF_P50, request="own-2"), own["id"], {"members": 12}, own["version"],
+        amended = rpc.orgs.amend(token(STAFF_P50, "amend", request="own-2"), own["id"], {"members": 12}, own["version"],
                                  key="own-2")
-        history = rpc.orgs.history(token(STAFF_P50), own["id"])
+        history = rpc.orgs.history(token(STAFF_P50, "history"), own["id"])
     assert amended["members"] == 12
     assert [e["actor"]["user"] for e in history] == ["staff50", "staff50"]
     assert [e["actor"]["request"] for e in history] == ["own-1", "own-2"]
@@ -155,13 +160,13 @@ def test_staff_may_still_edit_their_own_centers_organization(system, org):
 
 
 def test_an_auditor_cannot_write_and_the_public_reads_only_what_is_public(system, org):
-    auditor = token(User("audit1", AUDITOR))
-    assert refused(system, lambda rpc: rpc.orgs.register(auditor, {"name": "กลุ่มใหม่", "type": "savings_group",
+    auditor = User("audit1", AUDITOR)
+    assert refused(system, lambda rpc: rpc.orgs.register(token(auditor, "register"), {"name": "กลุ่มใหม่", "type": "savings_group",
                                                                    **CHIANG_MAI}), Forbidden) == "forbidden"
     assert refused(system, lambda rpc: rpc.orgs.get(None, org["id"])) == "assertion_missing"
     assert refused(system, lambda rpc: rpc.orgs.events_since(None, 0)) == "assertion_missing"
     with system.unsigned_rpc() as rpc:
-        assert rpc.orgs.get(auditor, org["id"])["id"] == org["id"]  # auditors read everything
+        assert rpc.orgs.get(token(auditor, "get"), org["id"])["id"] == org["id"]  # auditors read everything
         assert rpc.reporting.indicators(None, "nation")["places"]  # aggregate figures are public
         with pytest.raises(AssertionRefused):
             rpc.reporting.verify(None)

@@ -85,6 +85,20 @@ def test_the_same_idempotency_key_twice_registers_once(system):
     assert _head(system) == before + 1
 
 
+def test_an_idempotency_key_too_long_is_named_and_registers_nothing(system):
+    before = _head(system)
+    response = register(system.url, org("กลุ่มคีย์ยาว"), **{"Idempotency-Key": "k" * 101})
+    assert response.status_code == 422, response.text
+    (problem,) = response.json()["error"]["fields"]
+    assert (problem["field"], problem["code"]) == ("Idempotency-Key", "too_long") and problem["message"]["th"]
+    assert _head(system) == before
+
+
+def test_an_odd_request_id_is_replaced_not_used(system):
+    response = register(system.url, org("กลุ่มรหัสคำขอแปลก"), **{"X-Request-Id": "x" * 500})
+    assert response.status_code == 201 and len(response.headers["X-Request-Id"]) == 36  # a fresh one
+
+
 def test_a_body_over_the_size_limit_is_a_413_with_the_limit(system):
     response = admin.post(f"{system.url}/api/v1/orgs", data=b"x" * (9 * 1024 * 1024),
                              headers={"Content-Type": "application/json"}, timeout=30)
