@@ -197,9 +197,9 @@ def _finished(report: ImportReport, options: dict) -> None:
     """One line when a job ends as it should (rows rejected included: an answer, not a
     failure): its status, counts and its problems' codes, fields and first rows, never a value
     of the file."""
-    log.info("import job %s", _final_status(report, options),
-             extra={"status": _final_status(report, options), "dry_run": bool(options.get("dry_run")),
-                    "counts": report.counts(), **logs.problem_fields(report.problems)})
+    status = _final_status(report, options)
+    log.info("import job %s", status, extra={"status": status, "dry_run": bool(options.get("dry_run")),
+                                             "counts": report.counts(), **logs.problem_fields(report.problems)})
 
 
 def _failed(error: Exception) -> None:

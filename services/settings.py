@@ -63,16 +63,14 @@ class Settings:
     def signer(self, name: str):
         """This process's signer of actor assertions, as `name` (gateway, cli, reporting...):
         the key SANPHALANG_SIGNING_KEY names, or `<keys>/<name>.key`, made if missing."""
-        from services.chassis.assertions import Signer, make_key_pair
+        from services.chassis.assertions import Signer, ensure_keys
 
         lifetime = int(env("SANPHALANG_ASSERTION_LIFETIME"))
-        configured = os.environ.get("SANPHALANG_SIGNING_KEY")
+        configured = env("SANPHALANG_SIGNING_KEY")
         if configured:
             return Signer.from_file(Path(configured), lifetime)
-        path = self.keys_dir / f"{name}.key"
-        if not path.exists():
-            make_key_pair(self.keys_dir, name)
-        return Signer.from_file(path, lifetime)
+        ensure_keys(self.keys_dir, (name,))
+        return Signer.from_file(self.keys_dir / f"{name}.key", lifetime)
 
     def keyring(self, audience: str):
         """The public keys a service trusts, checking assertions meant for `audience`."""

@@ -29,7 +29,7 @@ def actor(user: User = STAFF_P50, request: str | None = None) -> Actor:
 
 def asker(service: str = "orgs") -> Asker:
     """A service's check of who is asking, trusting this run's keys (in place of `Asking`)."""
-    return Asker(Keyring(KEYS, service), service)
+    return Asker(Keyring(KEYS, service))
 
 
 def signed(proxy, user: User = STAFF_P50, service: str = "orgs", request: str | None = None) -> SignedService:

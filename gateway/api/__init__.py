@@ -40,10 +40,10 @@ def signer():
     return current_app.extensions["signer"]
 
 
-def actor() -> dict:
-    """Who asked, as an import job keeps it (the job's calls are signed for them afresh)."""
-    user = current_user()
-    return {"user": user.name, "role": user.role, "center": user.center, "request": g.request_id}
+def actor(user: permissions.User) -> dict:
+    """Who asked for an import job, as the job keeps it (the job's calls are signed for them
+    afresh): the pages' and the API's jobs alike."""
+    return {"user": user.name, "role": user.role, "center": user.center, "request": g.get("request_id")}
 
 
 def require(action: str, center: str | None = None) -> None:

@@ -164,7 +164,8 @@ class Imports(MethodView):
         if upload is None or not upload.filename:
             raise rejected("file", "required")
         options = {"dry_run": form["dry_run"], "accept_valid": form["accept_valid_rows"], "sheet": form["sheet"]}
-        job_id = imports.start(imports.job_store(), imports.long_pool(), upload.read(), upload.filename, options, actor(), signer())
+        job_id = imports.start(imports.job_store(), imports.long_pool(), upload.read(), upload.filename, options,
+                               actor(current_user()), signer())
         return job_view(imports.job_store().get(job_id)), 202, {"Location": url_for("org_spreadsheets.ImportStatus", job_id=job_id)}
 
 

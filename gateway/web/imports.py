@@ -17,9 +17,7 @@ from services.chassis.errors import NotFound
 from services.chassis.messages import message
 
 from . import bp, current_user, text
-from gateway.api import signer
-
-from .orgs import actor
+from gateway.api import actor, signer
 
 REFRESH_SECONDS = 2
 ACCEPTED = ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import uuid
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from services.chassis import permissions as can
@@ -43,11 +43,6 @@ HISTORY_PAGES[ev.SOURCE] = lambda stream: url_for("web.org_history", org_id=ev.o
 def render_page(template: str, **context):
     """An organization page: the template with the register's way of showing its fields."""
     return render_template(template, **ORG_TEXT.helpers(), **context)
-
-
-def actor(user: can.User) -> dict:
-    """Who asked for an import job, as the job keeps it."""
-    return {"user": user.name, "role": user.role, "center": user.center, "request": g.get("request_id")}
 
 
 def _query() -> tuple[dict, dict, dict]:

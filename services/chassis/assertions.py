@@ -38,7 +38,7 @@ MAX_LIFETIME = 300  # a longer one is refused: long work signs each chunk afresh
 LEEWAY = 10  # seconds of clock difference between hosts
 HUMAN_SIGNERS = frozenset({"gateway", "cli"})  # they sign for people; any other signer is a service
 REQUEST_MAX = 128  # characters of a request (a command's key is the request within its user's keys)
-RELOAD_AFTER = 5.0  # an unknown key id re-reads the trusted keys this often (at once when a key was added)
+RELOAD_AFTER = 5.0  # an unknown key id re-reads the trusted keys at most this often (a changed directory at once)
 
 
 def key_id(signer: str, public: Ed25519PublicKey) -> str:
@@ -50,12 +50,12 @@ def signer_of(path: Path) -> str:
     return path.name.split(".", 1)[0]
 
 
-def make_key_pair(directory: Path, signer: str, public_name: str | None = None) -> tuple[Path, Path]:
-    """A new key pair for `signer`: `<signer>.key` (mode 0600) and its public key (`<signer>.pub`,
-    or `public_name`) in `directory`. An existing private key is replaced."""
+def make_key_pair(directory: Path, signer: str) -> tuple[Path, Path]:
+    """A new key pair for `signer`: `<signer>.key` (mode 0600) and `<signer>.pub` in
+    `directory`. An existing private key is replaced."""
     directory.mkdir(parents=True, exist_ok=True)
     private = Ed25519PrivateKey.generate()
-    key_path, public_path = directory / f"{signer}.key", directory / (public_name or f"{signer}.pub")
+    key_path, public_path = directory / f"{signer}.key", directory / f"{signer}.pub"
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
     descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -106,8 +106,8 @@ class Signer:
 
 class Keyring:
     """The public keys a service trusts (every `*.pub` of `directory`), and the check of an
-    assertion against them. An unknown key id re-reads the directory (at most every few
-    seconds), so a key added for a rotation is trusted without a restart."""
+    assertion against them. The directory is read again whenever it changed, so a key added
+    for a rotation is trusted, and a removed one refused, without a restart."""
 
     def __init__(self, directory: Path, audience: str):
         self.directory, self.audience = Path(directory), audience
@@ -115,8 +115,12 @@ class Keyring:
         self._read_at, self._seen = 0.0, None
         self.reload()
 
-    def _listing(self):
-        return self.directory.stat().st_mtime_ns if self.directory.is_dir() else None
+    def _listing(self) -> int | None:
+        """When the directory last changed (one `stat` a call)."""
+        try:
+            return self.directory.stat().st_mtime_ns
+        except FileNotFoundError:
+            return None
 
     def reload(self) -> None:
         keys, self._seen = {}, self._listing()
@@ -241,8 +245,8 @@ class Asker:
     checked by the handler). A refused assertion is a caller error with its code and a line on
     the `sanphalang.security` log, with the key id, without the token."""
 
-    def __init__(self, keyring: Keyring, service: str, method: str | None = None):
-        self.keyring, self.service, self.method = keyring, service, method
+    def __init__(self, keyring: Keyring, method: str | None = None):
+        self.keyring, self.method = keyring, method  # the keyring's audience is the service
 
     def __call__(self, assertion, action: str | None = None, key: str | None = None) -> Actor:
         try:

@@ -16,7 +16,7 @@ class Asking(DependencyProvider):
         self.keyring = settings().keyring(self.container.service_name)
 
     def get_dependency(self, worker_ctx):
-        return Asker(self.keyring, self.container.service_name, worker_ctx.entrypoint.method_name)
+        return Asker(self.keyring, worker_ctx.entrypoint.method_name)
 
 
 class Signing(DependencyProvider):

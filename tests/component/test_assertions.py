@@ -109,7 +109,7 @@ def test_key_files_private_for_the_owner_and_made_once(keys):
 
 
 def test_the_asker_lets_the_public_reach_only_what_is_public_and_logs_refusals(keys, caplog):
-    asker = Asker(Keyring(keys, "orgs"), "orgs", "amend")
+    asker = Asker(Keyring(keys, "orgs"), "amend")
     assert asker(None, READ_INDICATORS).user == ANONYMOUS
     auditor = signer(keys).sign(User("audit", AUDITOR), "orgs", "amend")
     caplog.set_level(logging.WARNING, logger="sanphalang.security")
