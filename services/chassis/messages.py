@@ -71,6 +71,10 @@ CORE: dict[str, tuple[str, str]] = {
     "out_of_range": ("ต้องอยู่ระหว่าง {min} ถึง {max}", "Must be between {min} and {max}"),
     "control_characters": ("มีอักขระควบคุมที่ไม่อนุญาต", "Contains control characters"),
     "not_one_of": ("ค่าไม่อยู่ในรายการที่กำหนด", "Not one of the allowed values"),
+    "not_one_of_closest": (
+        "ค่าไม่อยู่ในรายการที่กำหนด ค่าที่ใกล้เคียงที่สุด: {closest_th}",
+        "Not one of the allowed values; the closest: {closest_en}",
+    ),
     "year_in_future": ("ปีต้องไม่เกินปีปัจจุบัน", "The year may not be in the future"),
     "year_too_early": ("ปีเก่าเกินไป (ก่อน พ.ศ. {min_be})", "The year is too early (before {min_ce})"),
     "unknown_province": ("ไม่พบรหัสจังหวัดนี้", "Unknown province code"),

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
@@ -14,6 +16,7 @@ from services import reference
 
 from .errors import CommandRejected
 from .thai import EARLIEST_BE, EARLIEST_CE, common_era, common_era_date_text, to_arabic_digits
+from .vocabulary import Synonyms, closest, named, readings
 
 _SEPARATORS = re.compile(r"[\s,]")
 _DIGITS = re.compile(r"[+-]?\d{1,12}")
@@ -34,8 +37,39 @@ def between(low: int, high: int) -> validate.Range:
     return validate.Range(min=low, max=high, error=coded("out_of_range", min=low, max=high))
 
 
-def one_of(choices) -> validate.OneOf:
-    return validate.OneOf(list(choices), error="not_one_of")
+def one_of(choices, synonyms: Synonyms | None = None) -> validate.OneOf:
+    """One of `choices`: a code list (code -> Thai and English labels) or plain values. A value
+    refused is `not_one_of`, or `not_one_of_closest` naming the closest codes (by their codes,
+    labels and `synonyms`) with their labels, in Thai and in English."""
+    return AllowedCodes(choices, synonyms)
+
+
+KEPT_REFUSALS_UP_TO = 200  # characters: a refusal of a longer value is worked out again, not kept
+
+
+class AllowedCodes(validate.OneOf):
+    """marshmallow's OneOf whose refusal names the closest codes (worked out only on failure)."""
+
+    def __init__(self, choices, synonyms: Synonyms | None = None):
+        super().__init__(list(choices), error="not_one_of")
+        self._named = choices if isinstance(choices, Mapping) else {}
+        self._written = readings(choices, synonyms)
+        self._refusal = lru_cache(maxsize=1024)(self._closest)  # a file repeats its wrong values
+
+    def __deepcopy__(self, memo):  # unchanging: every copy of a schema shares it, and its cache
+        return self
+
+    def _format_error(self, value) -> str:
+        if not isinstance(value, str):
+            return "not_one_of"
+        return self._refusal(value) if len(value) <= KEPT_REFUSALS_UP_TO else self._closest(value)
+
+    def _closest(self, value: str) -> str:
+        found = closest(value, self._written)
+        if not found:
+            return "not_one_of"
+        th, en = (text.replace("|", "/") for text in named(self._named, found))  # "|" separates parameters
+        return coded("not_one_of_closest", closest_th=th, closest_en=en)
 
 
 class QuickValidation:
@@ -61,10 +95,10 @@ class Code(QuickValidation, fields.String):
 
 
 class Codes(QuickValidation, fields.List):
-    """A list of codes, each one of `choices`."""
+    """A list of codes, each one of `choices` (refused naming the closest, as `one_of`)."""
 
-    def __init__(self, choices, **kwargs):
-        super().__init__(Code(validate=one_of(choices)), **kwargs)
+    def __init__(self, choices, synonyms: Synonyms | None = None, **kwargs):
+        super().__init__(Code(validate=one_of(choices, synonyms)), **kwargs)
         self._choices = frozenset(choices)
 
     def _deserialize(self, value, attr, data, **kwargs):

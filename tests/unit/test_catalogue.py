@@ -54,8 +54,10 @@ def test_a_code_added_twice_is_refused(monkeypatch):
     assert messages.message("not_found")["en"] == "The record was not found"
 
 
-# codes whose Thai and English fill in their own values: B.E. and C.E. years, Thai and English headers
-EACH_IN_ITS_OWN = {"year_too_early": ({"min_be"}, {"min_ce"}), "missing_column": ({"column"}, {"column_en"})}
+# codes whose Thai and English fill in their own values: B.E. and C.E. years, Thai and English
+# headers, the closest codes by their Thai and their English labels
+EACH_IN_ITS_OWN = {"year_too_early": ({"min_be"}, {"min_ce"}), "missing_column": ({"column"}, {"column_en"}),
+                   "not_one_of_closest": ({"closest_th"}, {"closest_en"})}
 
 
 def test_every_entry_says_the_same_in_thai_and_english():

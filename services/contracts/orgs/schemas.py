@@ -8,7 +8,10 @@ from services.chassis.validation import (
     Code, Codes, IsoDate, StrictSchema, Text, WholeNumber, Year, between, max_length, one_of,
 )
 
-from .vocabulary import DATA_SOURCES, ORG_TYPES, STATUSES, STRENGTH_CRITERIA, STRENGTH_LEVELS, WORK_AREAS
+from .vocabulary import (
+    DATA_SOURCES, ORG_TYPE_SYNONYMS, ORG_TYPES, STATUSES, STRENGTH_CRITERIA, STRENGTH_LEVELS, WORK_AREA_SYNONYMS,
+    WORK_AREAS,
+)
 
 NAME_MAX = 200
 ADDRESS_MAX = 300
@@ -36,13 +39,13 @@ class OrgFields(OrgLocation):
 
     name = Text(required=True, validate=max_length(NAME_MAX), metadata={"description": "ชื่อองค์กร (Thai name)"})
     name_en = Text(load_default=None, allow_none=True, validate=max_length(NAME_MAX))
-    type = Code(required=True, validate=one_of(ORG_TYPES), metadata={"enum": list(ORG_TYPES)})
+    type = Code(required=True, validate=one_of(ORG_TYPES, ORG_TYPE_SYNONYMS), metadata={"enum": list(ORG_TYPES)})
     founded_year = Year(
         load_default=None, allow_none=True,
         metadata={"description": "ปีที่ก่อตั้ง: B.E. or C.E., Thai or Arabic digits; returned as C.E."},
     )
     members = WholeNumber(load_default=None, allow_none=True, validate=between(0, 1_000_000))
-    areas = Codes(WORK_AREAS, load_default=list, validate=max_length(len(WORK_AREAS)),
+    areas = Codes(WORK_AREAS, WORK_AREA_SYNONYMS, load_default=list, validate=max_length(len(WORK_AREAS)),
                   metadata={"description": "areas of work (codes)"})
     contact_person = fields.UUID(load_default=None, allow_none=True, metadata={"description": "a person in the people service"})
     source = Code(load_default="survey", validate=one_of(DATA_SOURCES), metadata={"enum": list(DATA_SOURCES)})

@@ -8,14 +8,14 @@ from services.chassis.registers.sheets import CodeList, Sheet, columns
 from services.chassis.registers.sheets.cells import CellValues, place_name
 from services.chassis.thai import buddhist_era
 
-from .vocabulary import DATA_SOURCES, ORG_TYPES, STATUSES, STRENGTH_LEVELS, WORK_AREAS
+from .vocabulary import DATA_SOURCES, ORG_TYPES, STATUSES, STRENGTH_LEVELS, SYNONYMS, WORK_AREAS
 
 REQUIRED = ("name", "type", "province", "district", "subdistrict")
 CELLS = CellValues(
     numbers=("village_no", "founded_year", "members"), years=("founded_year",),
     vocabularies={"type": ORG_TYPES, "source": DATA_SOURCES, "areas": WORK_AREAS, "status": STATUSES,
                   "strength_level": STRENGTH_LEVELS},
-    lists=("areas",),
+    lists=("areas",), synonyms=SYNONYMS,
 )
 _AS_GIVEN = ("name", "name_en", "province", "district", "subdistrict", "village_no", "address", "members",
              "contact_person", "id", "version", "center", "created_at", "updated_at")

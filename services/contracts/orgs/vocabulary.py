@@ -1,5 +1,8 @@
-"""Code lists of the organization register, with Thai and English labels."""
+"""Code lists of the organization register, with Thai and English labels, and the synonyms
+of some: variants centers write in their own spreadsheets, read as the code."""
 from __future__ import annotations
+
+from services.chassis.vocabulary import synonyms
 
 
 ORG_TYPES: dict[str, tuple[str, str]] = {
@@ -16,6 +19,31 @@ ORG_TYPES: dict[str, tuple[str, str]] = {
     "other": ("อื่นๆ", "Other"),
 }
 
+# Types as centers' own spreadsheets name them (docs/organizations.md lists them)
+ORG_TYPE_SYNONYMS = synonyms(ORG_TYPES, {
+    "กลุ่มสัจจะออมทรัพย์": "savings_group",
+    "กลุ่มสัจจะสะสมทรัพย์": "savings_group",
+    "กลุ่มออมทรัพย์เพื่อการผลิต": "savings_group",
+    "กลุ่มวิสาหกิจชุมชน": "community_enterprise",
+    "สภาองค์กรชุมชนตำบล": "community_council",
+    "ชมรมผู้สูงอายุ": "elderly_group",
+    "กลุ่มผู้สูงวัย": "elderly_group",
+    "ชมรมผู้สูงวัย": "elderly_group",
+    "Elderly club": "elderly_group",
+    "ชมรมเยาวชน": "youth_group",
+    "กลุ่มเด็กและเยาวชน": "youth_group",
+    "กลุ่มแม่บ้าน": "women_group",
+    "Women group": "women_group",
+    "กองทุนสวัสดิการ": "welfare_fund",
+    "กองทุนสวัสดิการชุมชนตำบล": "welfare_fund",
+    "กลุ่มอนุรักษ์สิ่งแวดล้อม": "environment_group",
+    "กลุ่มอนุรักษ์ทรัพยากรธรรมชาติ": "environment_group",
+    "กลุ่มอนุรักษ์ป่า": "environment_group",
+    "กลุ่มป่าชุมชน": "environment_group",
+    "Environment group": "environment_group",
+    "Environmental group": "environment_group",
+})
+
 WORK_AREAS: dict[str, tuple[str, str]] = {
     "health": ("สุขภาวะ", "Health and well-being"),
     "economy": ("เศรษฐกิจฐานราก", "Grassroots economy"),
@@ -29,6 +57,23 @@ WORK_AREAS: dict[str, tuple[str, str]] = {
     "governance": ("ประชาธิปไตยและการจัดการตนเอง", "Self-governance"),
     "other": ("อื่นๆ", "Other"),
 }
+
+# Areas of work as centers' own spreadsheets name them
+WORK_AREA_SYNONYMS = synonyms(WORK_AREAS, {
+    "สุขภาพ": "health",
+    "เศรษฐกิจ": "economy",
+    "สิ่งแวดล้อม": "environment",
+    "ทรัพยากรธรรมชาติ": "environment",
+    "เกษตร": "agriculture",
+    "การเกษตร": "agriculture",
+    "สวัสดิการ": "welfare",
+    "การศึกษา": "education",
+    "วัฒนธรรม": "culture",
+    "ที่อยู่อาศัย": "housing",
+    "ที่ดิน": "housing",
+    "ภัยพิบัติ": "disaster",
+    "Natural resources": "environment",
+})
 
 # Where a record's data came from (its `source` field; not to be confused with an event source)
 DATA_SOURCES: dict[str, tuple[str, str]] = {
@@ -68,3 +113,5 @@ CODE_LISTS: dict[str, dict[str, tuple[str, str]]] = {
     "type": ORG_TYPES, "source": DATA_SOURCES, "areas": WORK_AREAS, "status": STATUSES,
     "strength": STRENGTH_LEVELS, "strength_level": STRENGTH_LEVELS, "strength_criteria": STRENGTH_CRITERIA,
 }
+# The synonyms of the code lists that have some, by the same names
+SYNONYMS: dict[str, dict[str, str]] = {"type": ORG_TYPE_SYNONYMS, "areas": WORK_AREA_SYNONYMS}

@@ -9,6 +9,7 @@ from functools import cache, lru_cache
 
 from services import reference
 from services.chassis.thai import to_arabic_digits
+from services.chassis.vocabulary import Synonyms, Vocabulary, label_key, readings
 
 PLACES = ("province", "district", "subdistrict")  # in this order: a district's name is looked up in its province
 LIST_JOIN = ", "
@@ -21,17 +22,20 @@ _SPACES = re.compile(r"\s+")
 class CellValues:
     """How one register's cells read. `numbers`: fields left as typed for the schema to read
     (Thai digits, "1,200"); `years`: fields whose date cell means its year; `vocabularies`:
-    field -> code list, whose cells may hold a code or its Thai or English label; `lists`:
-    those of them that hold several codes (comma-separated)."""
+    field -> code list, whose cells may hold a code, its Thai or English label, or one of the
+    list's `synonyms` (field -> variant -> code); `lists`: those of them that hold several
+    codes (comma-separated). A value none of these reads stays as written, for the service to
+    refuse naming the closest codes."""
 
     def __init__(self, numbers: tuple[str, ...] = (), years: tuple[str, ...] = (),
-                 vocabularies: dict[str, dict[str, tuple[str, str]]] | None = None, lists: tuple[str, ...] = ()):
+                 vocabularies: dict[str, Vocabulary] | None = None, lists: tuple[str, ...] = (),
+                 synonyms: dict[str, Synonyms] | None = None):
         self.numbers, self.years, self.lists = frozenset(numbers), frozenset(years), frozenset(lists)
-        self.vocabularies = vocabularies or {}
-        self._labels = {name: _label_map(codes) for name, codes in self.vocabularies.items()}
+        self.vocabularies, self.synonyms = vocabularies or {}, synonyms or {}
+        self._labels = {name: readings(codes, self.synonyms.get(name)) for name, codes in self.vocabularies.items()}
         # a file repeats a few combinations of a list's codes on every row
         self._list_codes = {name: lru_cache(maxsize=8192)(lambda text, labels=self._labels[name]: tuple(
-            labels.get(_label_key(p), p) for p in (p.strip() for p in _LIST_SEPARATORS.split(text)) if p))
+            labels.get(label_key(p), p) for p in (p.strip() for p in _LIST_SEPARATORS.split(text)) if p))
             for name in self.lists}
 
     # -- reading --------------------------------------------------------------------------
@@ -55,7 +59,7 @@ class CellValues:
             elif name in lists:
                 out[name] = list(lists[name](str(value)))
             elif name in labels:
-                out[name] = labels[name].get(_label_key(value), str(value))
+                out[name] = labels[name].get(label_key(value), str(value))
             else:
                 out[name] = str(value)
         for place in PLACES:
@@ -73,15 +77,6 @@ class CellValues:
     def labels(self, field: str, codes) -> str | None:
         """A list of codes as the cell shows it: Thai labels, comma-separated."""
         return LIST_JOIN.join(self.label(field, code) for code in codes or []) or None
-
-
-@lru_cache(maxsize=8192)  # a file repeats a few labels (types, areas, sources) on every row
-def _label_key(text) -> str:
-    return _SPACES.sub("", unicodedata.normalize("NFC", str(text)).casefold())
-
-
-def _label_map(codes: dict[str, tuple[str, str]]) -> dict[str, str]:
-    return {_label_key(text): code for code, labels in codes.items() for text in (code, *labels)}
 
 
 _PLACE_PREFIXES = ("จังหวัด", "จ.", "กิ่งอำเภอ", "อำเภอ", "อ.", "เขต", "ตำบล", "ต.", "แขวง")
