@@ -230,15 +230,25 @@ def _flatten(messages, prefix: str, row, out: list) -> None:
 
 def load(schema: Schema, payload, row: int | None = None, **kwargs):
     """schema.load(), raising CommandRejected with coded problems instead of ValidationError."""
+    fields_, problems = load_what_loads(schema, payload, row, **kwargs)
+    if problems:
+        raise CommandRejected(problems)
+    return fields_
+
+
+def load_what_loads(schema: Schema, payload, row: int | None = None, **kwargs) -> tuple[dict, list[dict]]:
+    """(schema.load(), []) for a payload the schema takes; else (the fields it did load, the
+    coded problems of the others), so a caller can go on checking what loaded and report
+    every problem at once."""
     if not isinstance(payload, dict):
-        raise CommandRejected([{"field": "_schema", "code": "invalid", "row": row, "params": {}}])
+        return {}, [{"field": "_schema", "code": "invalid", "row": row, "params": {}}]
     try:
-        return schema.load(payload, **kwargs)
+        return schema.load(payload, **kwargs), []
     except ValidationError as error:
-        raise CommandRejected(problems_from(error, row)) from None
+        return (error.valid_data if isinstance(error.valid_data, dict) else {}), problems_from(error, row)
 
 
 __all__ = [
     "EXCLUDE", "Code", "Codes", "IsoDate", "StrictSchema", "Text", "WholeNumber", "Year", "between", "coded",
-    "iso_day", "load", "located", "max_length", "one_of", "past_year", "problems_from",
+    "iso_day", "load", "load_what_loads", "located", "max_length", "one_of", "past_year", "problems_from",
 ]

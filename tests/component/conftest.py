@@ -30,6 +30,15 @@ def store(tmp_path):
 
 
 @pytest.fixture
+def backend_store(database_url):
+    """The orgs service's event store and register on the backend under test (a SQLite file, or
+    a PostgreSQL database): a module's `store` where what it tests is stored."""
+    store = orgs_store(database_url)
+    yield store
+    store.engine.dispose()
+
+
+@pytest.fixture
 def orgs(store):
     """The orgs service's RPCs over `store`, in this process."""
     return InProcess(OrgsService, log=store, asking=asker("orgs"))

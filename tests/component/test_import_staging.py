@@ -13,7 +13,6 @@ from services.chassis.errors import FILE, CommandRejected
 from services.chassis.registers import staging
 from services.orgs import readmodel
 from services.orgs.service import OrgsService
-from tests.component.conftest import orgs_store
 from tests.inprocess import InProcess
 from tests.keys import ADMIN, asker, signed
 
@@ -23,10 +22,8 @@ STAGE = readmodel.STAGE
 
 
 @pytest.fixture
-def store(database_url):
-    store = orgs_store(database_url)
-    yield store
-    store.engine.dispose()
+def store(backend_store):
+    return backend_store
 
 
 @pytest.fixture

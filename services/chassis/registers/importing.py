@@ -16,7 +16,7 @@ from services.chassis.envelope import Pending, new_ids
 from services.chassis.errors import FILE, CommandRejected, rejected
 from services.chassis.permissions import Actor
 from services.chassis.store import EventStore, Prepare
-from services.chassis.validation import load
+from services.chassis.validation import load_what_loads
 
 from . import commands
 from .staging import Stage, Staged
@@ -34,7 +34,9 @@ class Importer:
     record an import leaves as it is); `record_id(record)`; `project`: the read model's writes.
     `action`: the permission an import needs; a row's center is what `check` returns (the
     natural key holds the place, so a row amends only records of its own center), and a row
-    of a center the actor may not write is a problem of `center_field` coded `other_center`."""
+    of a center the actor may not write is a problem of `center_field` coded `other_center`.
+    `seal(pending, actor)`: for personal data, the events to append with their values sealed
+    and the read model's writes that open them (in place of `project`)."""
 
     schema: Schema
     check: Callable[[dict, int], object]
@@ -49,11 +51,13 @@ class Importer:
     action: str
     center_field: str = "province"
     other_center: str = "other_center"
+    seal: Callable[[list[Pending], Actor], tuple[list[Pending], Prepare]] | None = None
 
     def checked_rows(self, actor: Actor, payloads: list, first_row: int) -> tuple[list[Staged], list[dict]]:
         """(row, fields, the fields the row gave) of every valid row the actor may write, and
         every problem of the others: one marshmallow call for the whole chunk, row by row only
-        when it fails."""
+        when it fails. A row's problems come all at once: those of the schema, and those
+        `check` finds in the fields that did load (see `_problems_of`)."""
         try:
             loaded = self.schema.load(payloads, many=True)
         except ValidationError:
@@ -61,15 +65,37 @@ class Importer:
         good, problems, everywhere = [], [], actor.may(self.action)
         for n, payload in enumerate(payloads):
             row = first_row + n
-            try:
-                fields = loaded[n] if loaded else load(self.schema, payload, row=row)
-                center = self.check(fields, row)
-                if not everywhere and not actor.may(self.action, center):
-                    raise rejected(self.center_field, self.other_center, row, center=center)
+            if loaded:
+                fields, refused = loaded[n], []
+            else:
+                fields, refused = load_what_loads(self.schema, payload, row=row)
+            found = self._problems_of(actor, everywhere, fields, refused, row)
+            if found:
+                problems.extend(found)
+            else:
                 good.append((row, fields, {k: fields[k] for k in payload if k in fields}))
-            except CommandRejected as error:
-                problems.extend(error.problems)
         return good, problems
+
+    def _problems_of(self, actor: Actor, everywhere: bool, fields: dict, refused: list[dict], row: int) -> list[dict]:
+        """Every problem of one row: `refused`, the schema's; then what `check` finds in the
+        fields that loaded, and a center the actor may not write. On a row the schema refused
+        in part, `check` sees only the fields it loaded: its problems of a field the schema
+        refused already are left out (one problem a field), and a check that needs a field
+        that is not there (KeyError) adds nothing: the row is rejected anyway."""
+        if refused and not fields:  # not even an object: nothing to check
+            return refused
+        try:
+            center = self.check(fields, row)
+        except CommandRejected as error:
+            named = {problem["field"].split(".")[0] for problem in refused}
+            return refused + [p for p in error.problems if p["field"].split(".")[0] not in named]
+        except KeyError:
+            if not refused:
+                raise
+            return refused
+        if not everywhere and not actor.may(self.action, center):
+            return refused + rejected(self.center_field, self.other_center, row, center=center).problems
+        return refused
 
     def check_rows(self, store: EventStore, actor: Actor, payloads: list, first_row: int = 1,
                    stage: str | None = None) -> dict:
@@ -100,7 +126,8 @@ class Importer:
         outcome = {**counts, "rejected": problems, "ids": ids}
         if dry_run or not pending:
             return outcome
-        return commands.append(store, actor, pending, lambda conn, stored: outcome, self.project)
+        pending, project = self.sealed(pending, actor)
+        return commands.append(store, actor, pending, lambda conn, stored: outcome, project)
 
     def import_staged(self, store: EventStore, actor: Actor, stage: str, first_row: int, last_row: int,
                       expected: int) -> dict:
@@ -122,11 +149,18 @@ class Importer:
         pending, counts, ids = self.decide(rows, naturals, existing)
         outcome = {**counts, "rejected": [], "ids": ids}
 
+        pending, project = self.sealed(pending, actor)
+
         def prepare(conn: Connection, drafts: list[dict]) -> None:
-            self.project(conn, drafts)
+            project(conn, drafts)
             self.stage.consume(conn, stage, first_row, last_row)
 
         return commands.append(store, actor, pending, lambda conn, stored: outcome, prepare)
+
+    def sealed(self, pending: list[Pending], actor: Actor) -> tuple[list[Pending], Prepare]:
+        """What is appended and the read model's writes: `seal`'s, for a register of personal
+        data (its events' personal values sealed, DESIGN §2b), else the events as decided."""
+        return self.seal(pending, actor) if self.seal is not None else (pending, self.project)
 
     def discard_stage(self, store: EventStore, stage: str) -> dict:
         return {"discarded": self.stage.discard(store.engine, str(stage))}
