@@ -268,6 +268,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web_import_updated": ("แก้ไข", "Updated"),
     "web_import_unchanged": ("เหมือนเดิม", "Unchanged"),
     "web_import_rejected": ("ไม่ผ่าน", "Rejected"),
+    "web_import_would_result": ("ถ้านำเข้าแถวที่ผ่านการตรวจสอบ", "If the rows that pass were imported"),
+    "web_import_would_created": ("จะเพิ่มใหม่", "Would be created"),
+    "web_import_would_updated": ("จะแก้ไข", "Would be updated"),
+    "web_import_would_unchanged": ("จะเหมือนเดิม", "Would stay unchanged"),
     "web_import_written": ("บันทึกข้อมูลแล้ว", "Imported: the data is saved"),
     "web_import_nothing_written": ("ยังไม่ได้บันทึกข้อมูลใดๆ", "Nothing was written"),
     "web_import_confirm_explain": (

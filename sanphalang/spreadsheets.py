@@ -11,7 +11,7 @@ from services.chassis.errors import CommandError
 from services.chassis.permissions import ADMIN, User
 from services.chassis.messages import message
 from services.chassis.registers.pipeline import (
-    CHECKING, IMPORTING, FileImport, import_digest, problem_line, records,
+    CHECKING, IMPORTING, FileImport, import_digest, problem_line, records, summary,
 )
 from services.chassis.registers.sheets import Sheet
 from services.edge.errors import UNAVAILABLE, error_problem
@@ -70,11 +70,8 @@ def import_command(sheet: Sheet, service, path, *, dry_run: bool, accept_valid: 
         return False
     finally:
         bars.close()
-    click.echo(both("import_counts", **report.counts()))
-    if dry_run:
-        click.echo(both("import_dry_run"))
-    elif report.problems and not accept_valid:
-        click.echo(both("import_nothing_written"))
+    for line in summary(report.counts(), bool(report.problems), dry_run, accept_valid):
+        click.echo(f"{line['th']} / {line['en']}")
     for problem in report.problems:
         click.echo(problem_line(problem))
     return not report.problems

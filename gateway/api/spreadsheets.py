@@ -14,7 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from services.chassis.errors import rejected
 from services.chassis.messages import CATALOGUE
-from services.chassis.registers.pipeline import describe, records
+from services.chassis.registers.pipeline import describe, records, summary
 from services.chassis.registers.sheets.cells import guard_formula
 from services.chassis.validation import StrictSchema, load
 from services.contracts.orgs.sheet import SHEET
@@ -71,7 +71,10 @@ class ImportJob(Schema):
     dry_run = fields.Boolean()
     accept_valid_rows = fields.Boolean()
     progress = fields.Nested(ImportProgress)
-    counts = fields.Nested(ImportCounts, allow_none=True)
+    counts = fields.Nested(ImportCounts, allow_none=True, metadata={
+        "description": "what the import did; in a dry run, what its good rows would do, beside the rows rejected"})
+    summary = fields.List(fields.Nested(JobMessage), metadata={
+        "description": "the counts and what became of the file, in Thai and English (what the CLI prints)"})
     written = fields.Boolean(metadata={"description": "whether anything was written"})
     problems = fields.List(fields.Nested(JobProblem))
     errors_csv = fields.String(metadata={"description": "URL of the problems as a CSV file"})
@@ -192,6 +195,8 @@ def job_view(job: dict) -> dict:
         "dry_run": options["dry_run"], "accept_valid_rows": options["accept_valid"],
         "progress": {"done": job["done"], "total": job["total"]},
         "counts": result.get("counts"), "written": bool(result.get("written")),
+        "summary": summary(result["counts"], bool(result.get("problems")), options["dry_run"],
+                           options["accept_valid"]) if result.get("counts") else [],
         "problems": [describe(p) for p in result.get("problems", [])],
         "errors_csv": url_for("org_spreadsheets.ImportErrors", job_id=job["id"]),
         "created_at": job["created_at"], "updated_at": job["updated_at"],

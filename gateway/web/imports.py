@@ -14,6 +14,7 @@ from services.chassis import permissions as can
 from gateway.api.spreadsheets import job_view as shown_job
 from gateway.imports import job_store, long_pool as job_pool
 from services.chassis.errors import NotFound
+from services.chassis.registers.pipeline import held_back
 from services.chassis.messages import message
 
 from . import bp, current_user, text
@@ -83,6 +84,7 @@ def job_page(job_id):
     running = job["status"] in jobs.RUNNING
     response = current_app.make_response(render_template(
         "imports/job.html", job=shown, running=running, confirmable=_confirmable(job) and user.role != can.AUDITOR,
+        held_back=bool(shown["counts"]) and held_back(shown["counts"], shown["accept_valid_rows"]),
         refresh=REFRESH_SECONDS, status_label=text.t(f"web_import_status_{job['status']}"),
         percent=round(100 * shown["progress"]["done"] / shown["progress"]["total"])
         if shown["progress"]["total"] else 0))

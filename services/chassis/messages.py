@@ -150,7 +150,17 @@ CORE: dict[str, tuple[str, str]] = {
         "เพิ่มใหม่ {created} แก้ไข {updated} เหมือนเดิม {unchanged} ไม่ผ่าน {rejected}",
         "created {created}, updated {updated}, unchanged {unchanged}, rejected {rejected}",
     ),
+    "import_would": (
+        "ถ้านำเข้าแถวที่ผ่านการตรวจสอบ: จะเพิ่มใหม่ {created} แก้ไข {updated} เหมือนเดิม {unchanged} ไม่ผ่าน {rejected}",
+        "if the rows that pass were imported: created {created}, updated {updated}, unchanged {unchanged}; "
+        "rejected {rejected}",
+    ),
     "import_dry_run": ("ทดลองตรวจสอบเท่านั้น ยังไม่ได้บันทึกข้อมูล", "Dry run: nothing was written"),
+    "import_dry_run_fix_first": (
+        "การนำเข้าทั้งไฟล์จะยังไม่บันทึกข้อมูลใดๆ จนกว่าจะแก้ไขแถวที่ไม่ผ่าน หรือเลือกนำเข้าเฉพาะแถวที่ถูกต้อง",
+        "Imported whole, the file would write nothing until the rejected rows are fixed, "
+        "or only the good rows are imported",
+    ),
     "import_nothing_written": (
         "มีแถวที่ไม่ผ่านการตรวจสอบ จึงยังไม่ได้บันทึกข้อมูลใดๆ",
         "Some rows were rejected, so nothing was written",

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from sanphalang.demo import org_rows
-from services.chassis.registers.pipeline import FileImport, ImportReport, import_digest, problem_line
+from services.chassis.registers.pipeline import FileImport, ImportReport, import_digest, problem_line, summary
 from services.chassis.registers.sheets.reading import ReadResult
 from services.contracts.orgs.sheet import SHEET
 from services.orgs import readmodel
@@ -211,3 +211,44 @@ def test_read_checked_locates_a_bad_row_in_the_sheet_and_then_nothing_is_written
 def test_a_file_with_bad_headers_is_not_sent_for_checking(orgs):
     read, checked = read_checked(orgs, "orgs.csv", "อะไรก็ได้,ไม่รู้จัก\nก,ข\n".encode(), chunk=10)
     assert read.problems and checked.problems == [] and orgs.checks == []
+
+
+def test_a_dry_run_with_rejected_rows_counts_what_the_good_rows_would_do_across_chunks(orgs):
+    import_rows(orgs, read(10), "d11", chunk=20)
+    head = orgs.store.head()
+    rows = read(50, bad={3: {"type": "club"}, 5: {"members": 999}, 30: {"members": "มาก"}})
+    report = import_rows(orgs, rows, "d12", dry_run=True, chunk=20)
+    assert report.counts() == {"created": 39, "updated": 1, "unchanged": 8, "rejected": 2}
+    assert [(p["row"], p["field"]) for p in report.problems] == [(5, "type"), (32, "members")]
+    assert orgs.store.head() == head and orgs.staged() == 0 and not report.written
+    lines = summary(report.counts(), bool(report.problems), True, False)
+    assert [line["en"] for line in lines] == [
+        "if the rows that pass were imported: created 39, updated 1, unchanged 8; rejected 2",
+        "Dry run: nothing was written",
+        "Imported whole, the file would write nothing until the rejected rows are fixed, "
+        "or only the good rows are imported",
+    ]
+    assert lines[0]["th"] == "ถ้านำเข้าแถวที่ผ่านการตรวจสอบ: จะเพิ่มใหม่ 39 แก้ไข 1 เหมือนเดิม 8 ไม่ผ่าน 2"
+    good_only = import_rows(orgs, rows, "d13", dry_run=True, accept_valid=True, chunk=20)
+    assert good_only.counts() == report.counts()
+    assert len(summary(good_only.counts(), True, True, True)) == 2  # nothing held back
+
+
+def test_the_cli_dry_run_prints_what_would_happen_in_thai_and_english(orgs, tmp_path, capsys):
+    from sanphalang.spreadsheets import import_command
+
+    path = tmp_path / "korat.csv"
+    path.write_bytes(_csv(5, bad={2: {"type": "กลุ่มผู้สูงอายุุ", "subdistrict": "309999"}}))
+    ok = import_command(SHEET, orgs, path, dry_run=True, accept_valid=False, sheet_name=None)
+    out = capsys.readouterr().out.splitlines()
+    assert not ok and orgs.registered() == 0
+    assert out[0] == ("ถ้านำเข้าแถวที่ผ่านการตรวจสอบ: จะเพิ่มใหม่ 4 แก้ไข 0 เหมือนเดิม 0 ไม่ผ่าน 1 / "
+                      "if the rows that pass were imported: created 4, updated 0, unchanged 0; rejected 1")
+    assert out[1:3] == [
+        "ทดลองตรวจสอบเท่านั้น ยังไม่ได้บันทึกข้อมูล / Dry run: nothing was written",
+        "การนำเข้าทั้งไฟล์จะยังไม่บันทึกข้อมูลใดๆ จนกว่าจะแก้ไขแถวที่ไม่ผ่าน หรือเลือกนำเข้าเฉพาะแถวที่ถูกต้อง / "
+        "Imported whole, the file would write nothing until the rejected rows are fixed, "
+        "or only the good rows are imported",
+    ]
+    assert [line.split(":")[0] for line in out[3:]] == ["row 4, column ประเภท", "row 4, column ตำบล/แขวง"]
+    assert "Elderly group (elderly_group)" in out[3]

@@ -1,6 +1,7 @@
 """The service's side of an import (the kit's `Importer`), on SQLite and PostgreSQL: every
-problem of a row at once (its cells and its place), in both modes; a Korat center's file whose
-types and areas are written as common variants, read and imported as their codes."""
+problem of a row at once (its cells and its place), in both modes; a dry run with rejected rows
+counting what the good rows would do; a Korat center's file whose types and areas are written
+as common variants, read and imported as their codes."""
 from __future__ import annotations
 
 import pytest
@@ -65,6 +66,18 @@ def test_a_row_of_another_center_with_a_bad_cell_names_both(orgs):
     staff = signed(orgs, STAFF_P50)  # a Chiang Mai center's staff, a Korat row
     found = _found(staff.check_rows([{**ROWS[0], "type": "club"}], 1)["rejected"])
     assert found == [(1, "type", "not_one_of"), (1, "province", "other_center")]
+
+
+def test_a_dry_run_with_rejected_rows_counts_what_the_good_rows_would_do(admin, store):
+    admin.import_rows(ROWS, key="first")
+    head = store.head()
+    again = [ROWS[0], {**ROWS[1], "members": 45}, ROWS[2], {**ROWS[0], "name": "กลุ่มสตรีบ้านโพธิ์"}, BAD]
+    for accept_valid in (False, True):
+        plan = admin.import_rows(again, key=f"dry-{accept_valid}", dry_run=True, accept_valid=accept_valid)
+        assert (plan["created"], plan["updated"], plan["unchanged"]) == (1, 1, 2)
+        assert _found(plan["rejected"]) == [(5, field, code) for field, code in EVERY_PROBLEM]
+    assert store.head() == head and _count(store) == 3  # nothing written
+    assert store.recorded("dry-False") is None  # nor any key kept
 
 
 def test_a_korat_file_with_variants_and_typos_is_read_checked_and_imported(admin, store):

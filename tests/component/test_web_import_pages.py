@@ -108,3 +108,34 @@ def test_good_rows_only_imports_the_good_ones(client):
     page = finished(client, send(client, body, mode="import", accept_valid="1"))
     assert re.search(r'id="count-created">1<', page) and re.search(r'id="count-rejected">1<', page)
     assert client.orgs.search("กลุ่มดี") == 1 and client.orgs.search("กลุ่มเสีย") == 0
+
+
+def test_a_dry_run_with_a_bad_row_shows_what_the_good_rows_would_do_and_its_every_problem(client, monkeypatch):
+    body = (HEADER + "ชมรมผู้สูงอายุบ้านดอน,ชมรมผู้สูงอายุ,50,5001,500101,20\n"  # a variant of the type
+            "กลุ่มอนุรักษ์ดอยสุเทพ,กลุ่มอนุรักษ์สิ่งแวดล้อมป่าต้นน้ำ,50,5001,509999,ยี่สิบ\n")  # three problems
+    response = send(client, body, mode="dry_run")
+    page = finished(client, response)
+    assert "ถ้านำเข้าแถวที่ผ่านการตรวจสอบ" in page and re.search(r"จะเพิ่มใหม่</th><td[^>]*>1<", page)
+    assert re.search(r'id="count-rejected">1<', page) and "จนกว่าจะแก้ไขแถวที่ไม่ผ่าน" in page
+    assert "/confirm" not in page and client.orgs.search("บ้านดอน") == 0
+    problems = re.search(r'<table class="records problems-table".*?</table>', page, re.S).group(0)
+    rows = re.findall(r"<td[^>]*>(\d+)</td>\s*<td[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]*)</td>", problems)
+    assert [(row, column) for row, column, _ in rows] == [("3", "ประเภท"), ("3", "จำนวนสมาชิก"), ("3", "ตำบล/แขวง")]
+    assert "กลุ่มอนุรักษ์ทรัพยากรธรรมชาติและสิ่งแวดล้อม (environment_group)" in rows[0][2]
+    assert "ป่าต้นน้ำ" not in problems  # the cell as typed is not echoed
+    import gateway.api.spreadsheets as api_jobs
+
+    monkeypatch.setattr(api_jobs, "current_user", lambda: STAFF)  # the API's own look at who asks
+    job = client.get("/api/v1/orgs/imports/" + response.headers["Location"].rsplit("/", 1)[1]).get_json()
+    assert job["counts"] == {"created": 1, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert [line["en"] for line in job["summary"]][::2] == [
+        "if the rows that pass were imported: created 1, updated 0, unchanged 0; rejected 1",
+        "Imported whole, the file would write nothing until the rejected rows are fixed, "
+        "or only the good rows are imported"]
+    english = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "If the rows that pass were imported" in english and "Would be created" in english
+
+
+def test_a_clean_import_keeps_its_plain_counts(client):
+    page = finished(client, send(client, HEADER + "กลุ่มนับ,savings_group,50,5001,500101,20\n", mode="import"))
+    assert re.search(r"เพิ่มใหม่</th><td[^>]*>1<", page) and "จะเพิ่มใหม่" not in page

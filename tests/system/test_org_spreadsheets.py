@@ -135,6 +135,14 @@ def test_a_dry_run_counts_and_writes_nothing(system):
     job = _import(system, _workbook(tag), dry_run=True, accept_valid_rows=True)
     assert job["status"] == "done" and job["dry_run"] is True and job["written"] is False
     assert job["counts"]["created"] == 3 and _head(system) == before
+    # all or nothing: the bad row fails the dry run, which still says what the good rows would do
+    whole = _import(system, _workbook(tag), dry_run=True)
+    assert whole["status"] == "failed" and whole["written"] is False and _head(system) == before
+    assert whole["counts"] == {"created": 3, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert whole["summary"][0] == {
+        "th": "ถ้านำเข้าแถวที่ผ่านการตรวจสอบ: จะเพิ่มใหม่ 3 แก้ไข 0 เหมือนเดิม 0 ไม่ผ่าน 1",
+        "en": "if the rows that pass were imported: created 3, updated 0, unchanged 0; rejected 1"}
+    assert len(whole["summary"]) == 3 and whole["summary"][2]["en"].startswith("Imported whole")
 
 
 def test_file_problems_fail_the_job_and_unknown_jobs_are_404(system):
@@ -166,6 +174,10 @@ def test_the_cli_imports_reports_problems_and_exports(system, tmp_path):
     assert refused.returncode == 1, refused.stderr
     assert f"row {BAD_ROW}, column {TH['type']}: ค่าไม่อยู่ในรายการที่กำหนด / Not one of the allowed values" in refused.stdout
     assert _head(system) == before
+    dry = system.cli("import", "orgs", str(path), "--dry-run")
+    assert dry.returncode == 1 and _head(system) == before
+    assert "if the rows that pass were imported: created 3, updated 0, unchanged 0; rejected 1" in dry.stdout
+    assert "จะเพิ่มใหม่ 3" in dry.stdout
 
     imported = system.cli("import", "orgs", str(path), "--accept-valid-rows")
     assert imported.returncode == 1  # a row was still rejected

@@ -2,7 +2,8 @@
 every row), staged, then written; or checked and written in one call (dry runs say what would
 happen). Rows are upserted on the register's natural key: a new key registers a record, a
 known one amends it with the fields the row gave (a blank cell never overwrites), the same key
-twice in one import counts once. Bad rows refuse the whole call unless `accept_valid`."""
+twice in one import counts once. Bad rows refuse the whole call unless `accept_valid`; a dry
+run never refuses for them: it says what the good rows would do, beside every problem."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -110,7 +111,9 @@ class Importer:
 
     def import_rows(self, store: EventStore, actor: Actor, payloads: list, first_row: int = 1,
                     dry_run: bool = False, accept_valid: bool = False) -> dict:
-        """Check and upsert rows in one call; a dry run writes nothing and says what would happen."""
+        """Check and upsert rows in one call. A dry run writes nothing and says what would
+        happen: what the good rows would do (all of them, with `accept_valid`, or once the bad
+        rows are fixed, without it) and every problem of the others."""
         if dry_run:
             return self._import_rows(store, actor, payloads, first_row, True, accept_valid)
         return commands.once(store, actor, lambda: self._import_rows(
@@ -119,7 +122,7 @@ class Importer:
     def _import_rows(self, store, actor, payloads, first_row, dry_run, accept_valid) -> dict:
         commands.one_batch(payloads, self.batch_max)
         good, problems = self.checked_rows(actor, payloads, first_row)
-        if problems and not accept_valid:
+        if problems and not accept_valid and not dry_run:
             raise CommandRejected(problems)
         naturals = [self.stage.key_of(fields) for _, fields, _ in good]
         pending, counts, ids = self.decide(good, naturals, self.find(store.engine, naturals))

@@ -45,6 +45,7 @@ class ImportReport:
         return len({p["row"] for p in self.problems})
 
     def counts(self) -> dict:
+        """What was done; in a dry run, what the good rows would do, beside the rows rejected."""
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
                 "rejected": self.rejected}
 
@@ -209,7 +210,8 @@ def _own_rows(read: ReadResult, may_write: Callable[[str], bool], sheet: Sheet) 
 
 
 def _dry_run(lanes, pieces, read, digest, accept_valid, progress, report) -> ImportReport:
-    """What an import would do, asked of the service chunk by chunk; nothing is written."""
+    """What an import would do, asked of the service chunk by chunk; nothing is written. The
+    counts are what the good rows would do, whether or not others are rejected."""
     done = 0
 
     def checked(plan, payloads):
@@ -281,7 +283,7 @@ def _then(result: dict, payloads: list, each) -> dict:
 def _call(service, payloads, key, first, dry_run, accept_valid) -> dict:
     try:
         return service.import_rows(payloads, key=key, first_row=first, dry_run=dry_run, accept_valid=accept_valid)
-    except CommandRejected as error:  # bad rows without accept_valid: the check reports them all
+    except CommandRejected as error:  # the call itself refused (a dry run answers for bad rows)
         return _nothing_written(error.problems)
 
 
@@ -306,6 +308,26 @@ def _located(problem: dict, read: ReadResult) -> dict:
     name = problem["field"].split(".")[0]
     column = read.headers.get(name) or read.known.get(name) or ("" if name in (FILE, "_schema") else name)
     return {**problem, "row": row, "column": column, "params": problem.get("params") or {}}
+
+
+def summary(counts: dict, problems: bool, dry_run: bool, accept_valid: bool) -> list[dict]:
+    """What an import did, or what a dry run's good rows would do, and what became of the
+    file, in Thai and English: the lines the CLI prints and an import job's API gives."""
+    lines = [message("import_would" if dry_run else "import_counts", **counts)]
+    if dry_run:
+        lines.append(message("import_dry_run"))
+        if held_back(counts, accept_valid):
+            lines.append(message("import_dry_run_fix_first"))
+    elif problems and not accept_valid:
+        lines.append(message("import_nothing_written"))
+    return lines
+
+
+def held_back(counts: dict, accept_valid: bool) -> bool:
+    """Whether a dry run's rejected rows hold back good rows: an import of all rows or none
+    would write nothing."""
+    good = counts["created"] + counts["updated"] + counts["unchanged"]
+    return not accept_valid and counts["rejected"] > 0 and good > 0
 
 
 def describe(problem: dict) -> dict:
