@@ -48,6 +48,9 @@ def create_app(pool: RpcPool | None = None) -> Flask:
     api.register_blueprint(indicators.blp, url_prefix="/api/v1/indicators")
     from .api import spreadsheets
     api.register_blueprint(spreadsheets.blp, url_prefix="/api/v1/orgs")
+    from .api import people
+    api.register_blueprint(people.blp, url_prefix="/api/v1/people")
+    api.register_blueprint(spreadsheets.people_blp, url_prefix="/api/v1/people")
     from . import web
     web.register(app)  # the pages (gateway/web/)
 

@@ -20,14 +20,15 @@ from services.chassis.assertions import Signer, SignedService
 from services.chassis.database import make_engine, one_at_a_time
 from services.chassis.errors import FILE
 from services.chassis.registers.pipeline import CHECKING, IMPORTING, FileImport, ImportReport, import_digest
-from services.contracts.orgs.sheet import SHEET
 from services.edge.errors import error_problem
+from services.registry import contract
 from services.settings import settings
 
 log = logging.getLogger(__name__)
 
 QUEUED, DONE, FAILED = "queued", "done", "failed"
-ORG_FILES = FileImport(SHEET)  # the jobs import the organization register's files
+# the registers whose files a job imports, each under its own permission (a job's options name it)
+IMPORTS = {"orgs": permissions.IMPORT_ORGS, "people": permissions.IMPORT_PEOPLE}
 RUNNING = (QUEUED, CHECKING, IMPORTING)
 STALE_AFTER = timedelta(minutes=10)  # a running job not heard from this long died with its process
 
@@ -38,7 +39,7 @@ import_jobs = Table(
     Column("id", String(36), primary_key=True),
     Column("status", String(10), nullable=False),
     Column("filename", String(255), nullable=False),
-    Column("options", Text, nullable=False),  # JSON: dry_run, accept_valid, sheet
+    Column("options", Text, nullable=False),  # JSON: register, dry_run, accept_valid, sheet
     Column("actor", Text, nullable=False),  # JSON: who asked
     Column("done", Integer, nullable=False),
     Column("total", Integer),
@@ -155,8 +156,10 @@ def run(store: JobStore, pool, job_id: str, content: bytes, filename: str, optio
     logs.bind(job=job_id)  # every line of the job names it
     try:
         store.update(job_id, status=CHECKING)
+        register = register_of(options)
+        sheet = contract(register, "sheet").SHEET
         # openpyxl is CPU-bound: parse in a native thread so this process keeps serving
-        read = tpool.execute(SHEET.read_rows, filename, content, options.get("sheet"))
+        read = tpool.execute(sheet.read_rows, filename, content, options.get("sheet"))
         store.update(job_id, total=len(read.rows))
 
         def progress(phase: str, done: int, total: int) -> None:
@@ -164,18 +167,23 @@ def run(store: JobStore, pool, job_id: str, content: bytes, filename: str, optio
 
         user = _user(actor)
         with pool.cluster() as rpc:
-            orgs = SignedService(rpc.orgs, "orgs", signer, user)  # each chunk signed afresh
+            service = SignedService(getattr(rpc, register), register, signer, user)  # each chunk signed afresh
             digest = import_digest(content, read.sheet or options.get("sheet"), options["accept_valid"],
-                                   orgs.head()["seq"])
-            report = ORG_FILES.import_rows(orgs, read, digest, dry_run=options["dry_run"],
-                                           accept_valid=options["accept_valid"], progress=progress,
-                                           may_write=lambda center: permissions.allowed(
-                                               user, permissions.IMPORT_ORGS, center))
+                                   service.head()["seq"])
+            report = FileImport(sheet).import_rows(service, read, digest, dry_run=options["dry_run"],
+                                                   accept_valid=options["accept_valid"], progress=progress,
+                                                   may_write=lambda center: permissions.allowed(
+                                                       user, IMPORTS[register], center))
         store.update(job_id, status=_final_status(report, options), result=_result(report))
         _finished(report, options)
     except Exception as error:  # the job must end in a state, whatever happened
         _failed(error)
         store.update(job_id, status=FAILED, result={"problems": [error_problem(error)]})
+
+
+def register_of(options: dict) -> str:
+    """The register a job imports into (jobs recorded before there were two: orgs)."""
+    return options.get("register") or "orgs"
 
 
 def _user(actor: dict) -> permissions.User:

@@ -151,14 +151,25 @@ def health(service: str) -> None:
 
 
 @main.command()
-@click.option("--orgs", "count", type=click.IntRange(min=1), required=True, help="How many organizations.")
-@click.option("--seed", type=int, default=2559, show_default=True, help="The same seed makes the same rows.")
-def demo(count: int, seed: int) -> None:
-    """Register realistic demo organizations through the running system."""
+@click.option("--orgs", type=click.IntRange(min=1), help="How many organizations.")
+@click.option("--people", type=click.IntRange(min=1), help="How many people.")
+@click.option("--role", type=click.Choice(("volunteer", "leader", "facilitator", "online_worker")),
+              help="People of this one role only (default: the four, in the mission's proportions).")
+@click.option("--trainings", type=click.FloatRange(0, 1), default=0.1, show_default=True,
+              help="The share of the people given trainings after they are registered.")
+@click.option("--seed", type=int, help="The same seed makes the same rows (default: 2559 organizations, 2562 people).")
+def demo(orgs: int | None, people: int | None, role: str | None, trainings: float, seed: int | None) -> None:
+    """Register realistic demo organizations and people through the running system."""
+    if not (orgs or people):
+        raise click.UsageError("--orgs N, --people N, or both")
     from .demo import register_command
+    from .demo_people import register_people
 
     with _rpc() as rpc:
-        register_command(rpc.orgs, count, seed)
+        if orgs:
+            register_command(rpc.orgs, orgs, 2559 if seed is None else seed)
+        if people:
+            register_people(rpc.people, people, 2562 if seed is None else seed, role, trainings)
 
 
 @main.command(name="import")
@@ -184,13 +195,16 @@ def import_(register: str, file: Path, dry_run: bool, accept_valid_rows: bool, s
 @click.option("--center", help="Coordination center code, e.g. P50.")
 @click.option("--province", help="Province code.")
 @click.option("--type", "type_", help="Type code (organizations).")
+@click.option("--role", help="Role code (people): volunteer, leader, facilitator, online_worker.")
 @click.option("--q", help="Part of the name.")
 def export(register: str, file: Path, center: str | None, province: str | None, type_: str | None,
-           q: str | None) -> None:
-    """Write REGISTER's records the filters select to FILE (.xlsx or .csv)."""
+           role: str | None, q: str | None) -> None:
+    """Write REGISTER's records the filters select to FILE (.xlsx or .csv), as the register
+    shows them to the operator (people: restricted people never, every full view recorded)."""
     from .spreadsheets import export_command
 
-    filters = {k: v for k, v in {"center": center, "province": province, "type": type_, "q": q}.items() if v}
+    filters = {k: v for k, v in {"center": center, "province": province, "type": type_, "role": role,
+                                 "q": q}.items() if v}
     with _rpc() as rpc:
         export_command(contract(register, "sheet").SHEET, getattr(rpc, register), file, filters)
 

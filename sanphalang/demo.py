@@ -81,9 +81,14 @@ DEMO_CHUNK = 5000
 
 
 def register_command(orgs, count: int, seed: int) -> tuple[int, float]:
-    """`sanphalang demo`: register the rows through `orgs.register_batch`, 5,000 at a time,
-    with a progress bar. Each chunk's idempotency key names the seed, count and chunk, so
-    running the same command again registers nothing twice."""
+    """`sanphalang demo --orgs N`: register the rows through `orgs.register_batch`."""
+    return register_rows(orgs, org_rows(count, seed), f"demo-{seed}-{count}", "demo_done")
+
+
+def register_rows(service, rows: list[dict], key: str, done: str, each=None) -> tuple[int, float]:
+    """Register `rows` through `service.register_batch`, DEMO_CHUNK at a time, with a progress
+    bar; `each(result)` after each chunk. Each chunk's idempotency key is `key` and its number,
+    so running the same command again registers nothing twice. Says `done` (count, seconds)."""
     import time
 
     import click
@@ -92,16 +97,16 @@ def register_command(orgs, count: int, seed: int) -> tuple[int, float]:
 
     from .spreadsheets import both
 
-    rows, registered = org_rows(count, seed), 0
-    start = time.perf_counter()
+    registered, start = 0, time.perf_counter()
     text = message("demo_registering")
-    with click.progressbar(length=count, label=f"{text['th']} / {text['en']}",
+    with click.progressbar(length=len(rows), label=f"{text['th']} / {text['en']}",
                            file=click.get_text_stream("stderr")) as bar:
         for n, (first, chunk) in enumerate(chunks(rows, DEMO_CHUNK)):
-            key = f"demo-{seed}-{count}-{n}"
-            result = orgs.register_batch(chunk, key=key, first_row=first)
+            result = service.register_batch(chunk, key=f"{key}-{n}", first_row=first)
             registered += result["registered"]
+            if each is not None:
+                each(result)
             bar.update(len(chunk))
     seconds = time.perf_counter() - start
-    click.echo(both("demo_done", count=registered, seconds=f"{seconds:.1f}"))
+    click.echo(both(done, count=registered, seconds=f"{seconds:.1f}"))
     return registered, seconds

@@ -78,7 +78,8 @@ def import_command(sheet: Sheet, service, path, *, dry_run: bool, accept_valid: 
 
 
 def export_command(sheet: Sheet, service, path, filters: dict) -> int:
-    """Write every record the filters select to FILE.xlsx or FILE.csv."""
+    """Write every record the filters select to FILE.xlsx or FILE.csv, as the service shows
+    them to the operator (the sheet's `export_rpc`: a person's contacts masked by role)."""
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise click.UsageError(both("export_format"))
@@ -86,7 +87,7 @@ def export_command(sheet: Sheet, service, path, filters: dict) -> int:
 
     def counted():
         nonlocal count
-        for record in records(service.list, filters):
+        for record in records(getattr(service, sheet.export_rpc), filters):
             count += 1
             yield record
 

@@ -10,13 +10,27 @@ import time
 
 import requests
 
+from services.settings import PRIVATE, key_store_var
+
 from .config import RUNNING_SERVICES, settings
+
+
+def environment(service: str) -> dict:
+    """A service process's environment: this one's, less the settings private to another
+    service. A register of personal data gets its key store's URL from the settings
+    (`<NAME>_KEYS_DATABASE_URL`, else its SQLite file under the var directory) and the master
+    key if it is set (else it makes, then reads, var/master.key itself); no other does."""
+    mine, private = PRIVATE.get(service, ()), {name for names in PRIVATE.values() for name in names}
+    out = {k: v for k, v in os.environ.items() if k in mine or k not in private}
+    if mine:
+        out[key_store_var(service)] = settings().key_store_url(service)
+    return out
 
 
 def start(service: str, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "sanphalang", "serve", service],
-        env={**os.environ, **(env or {})},
+        env={**environment(service), **(env or {})},
         start_new_session=True,
     )
 

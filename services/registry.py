@@ -18,6 +18,7 @@ class Service:
     entry: str | None  # "module:Class" of the nameko service; None while it is not built
     source: bool = False  # a register: it keeps an event log that reporting reads
     contract: str | None = None  # the module of its published contract (events, schemas, code lists)
+    personal: bool = False  # holds personal data: a key store of its own and the master key (DESIGN §2b)
 
     @property
     def built(self) -> bool:
@@ -31,7 +32,8 @@ class Service:
 
 SERVICES: tuple[Service, ...] = (
     Service("orgs", "services.orgs.service:OrgsService", source=True, contract="services.contracts.orgs"),
-    Service("people", None, source=True),  # issue 13
+    Service("people", "services.people.service:PeopleService", source=True, contract="services.contracts.people",
+            personal=True),
     Service("knowledge", None, source=True),  # issue 14
     Service("reporting", "services.reporting.service:ReportingService"),
 )
@@ -43,6 +45,7 @@ BUILT_SOURCES = tuple(s.name for s in SERVICES if s.source and s.built)
 BUILT_SERVICES = tuple(s.name for s in SERVICES if s.built)
 PROCESSES = (*BUILT_SERVICES, GATEWAY)  # what `sanphalang up` starts
 DATABASES = (*(s.name for s in SERVICES), GATEWAY)  # each has <NAME>_DATABASE_URL
+KEY_STORES = tuple(s.name for s in SERVICES if s.personal)  # each also has <NAME>_KEYS_DATABASE_URL, apart
 
 
 def service_class(name: str):

@@ -5,11 +5,12 @@ same variables for operators. This module sits below every service (and the CLI 
 it), so services never import the command-line package for their configuration."""
 from __future__ import annotations
 
+import base64
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .registry import DATABASES
+from .registry import DATABASES, KEY_STORES
 
 DEFAULTS = {
     "SANPHALANG_AMQP_URI": "amqp://guest:guest@127.0.0.1:5672/",
@@ -30,8 +31,23 @@ DEFAULTS = {
     "SANPHALANG_SIGNING_KEY": "",  # empty: <keys>/<signer>.key, made on first use (development)
     "SANPHALANG_ASSERTION_LIFETIME": "120",  # seconds an actor assertion is valid (at most 300)
     "SANPHALANG_LOG_FORMAT": "auto",  # json | text | auto (text on a terminal, JSON otherwise)
+    "SANPHALANG_MASTER_KEY": "",  # empty: var/master.key, made on first use (development); base64 of 32+ bytes
     "SANPHALANG_LOG_LEVEL": "INFO",  # DEBUG, INFO, WARNING, ERROR (`sanphalang -v`: DEBUG)
 }
+
+
+MASTER_KEY = "SANPHALANG_MASTER_KEY"
+
+
+def key_store_var(service: str) -> str:
+    """The setting of a register of personal data's key store (DESIGN §2b)."""
+    return f"{service.upper()}_KEYS_DATABASE_URL"
+
+
+# The settings only one service is given: a register of personal data's key store and the
+# master key that wraps its data keys. `sanphalang up`, the deploy files and the test harness
+# give them to that service alone.
+PRIVATE = {service: (key_store_var(service), MASTER_KEY) for service in KEY_STORES}
 
 
 def env(name: str) -> str:
@@ -77,6 +93,31 @@ class Settings:
         from services.chassis.assertions import Keyring
 
         return Keyring(self.keys_dir, audience)
+
+    def key_store_url(self, service: str) -> str:
+        """The key store of a register of personal data, apart from its event database:
+        `<SERVICE>_KEYS_DATABASE_URL`, or a SQLite file of its own (DESIGN §2b)."""
+        return database_url(f"{service}_keys", self.var_dir)
+
+    def master_key(self) -> bytes:
+        """The master secret that wraps the data keys: SANPHALANG_MASTER_KEY (base64), or on a
+        development machine `var/master.key`, made on first use, readable by its owner only."""
+        configured = env(MASTER_KEY)
+        if configured:
+            return base64.b64decode(configured)
+        path = self.var_dir / "master.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            draft = path.with_name(f".master.key.{os.getpid()}")
+            descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as out:
+                out.write(base64.b64encode(os.urandom(32)))
+            try:
+                os.link(draft, path)  # the first process to get here wins; the others read its key
+            except FileExistsError:
+                pass
+            os.unlink(draft)
+        return base64.b64decode(path.read_bytes())
 
     def nameko_config(self) -> dict:
         from services.chassis.wire import nameko_options

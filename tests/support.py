@@ -2,6 +2,7 @@
 loopback, and a whole Sanphalang system started as real processes."""
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 import shutil
@@ -16,7 +17,8 @@ from pathlib import Path
 import psycopg
 import requests
 
-from services.registry import BUILT_SERVICES, PROCESSES
+from services.registry import BUILT_SERVICES, KEY_STORES, PROCESSES
+from services.settings import MASTER_KEY, PRIVATE, key_store_var
 from tests.keys import KEYS
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -73,8 +75,16 @@ ADMIN_TOKENS: dict[str, str] = {}  # a running gateway's URL -> the API token of
 PASSWORD = "correct horse battery staple"
 
 
+def _private(name: str) -> str | None:
+    """The service a setting is private to (a key store's URL, the master key), if any."""
+    return next((service for service, names in PRIVATE.items() if name in names), None)
+
+
 class System:
-    """Every built service and the gateway as real processes over a real broker and databases."""
+    """Every built service and the gateway as real processes over a real broker and databases.
+    A register of personal data gets a key store and a master key of this run (`private_env`)
+    that no other process is given: its key store a SQLite file of its own, or the database
+    `database_urls` names `<service>_keys`."""
 
     SERVICES = PROCESSES
 
@@ -83,8 +93,18 @@ class System:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workdir = workdir
+        self.private_env = {service: {
+            key_store_var(service): database_urls.get(f"{service}_keys") or
+            f"sqlite:///{workdir / 'var' / (service + '_keys.sqlite')}",
+            MASTER_KEY: base64.b64encode(os.urandom(32)).decode(),
+        } for service in KEY_STORES}
+        for name, value in extra_env.items():
+            if _private(name):
+                self.private_env[_private(name)][name] = value
+        extra_env = {k: v for k, v in extra_env.items() if not _private(k)}
+        database_urls = {s: url for s, url in database_urls.items() if not _private(f"{s.upper()}_DATABASE_URL")}
         self.env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if not _private(k)},
             "SANPHALANG_AMQP_URI": amqp_uri,
             "SANPHALANG_VAR": str(workdir / "var"),
             "SANPHALANG_PORT": str(self.port),
@@ -105,7 +125,8 @@ class System:
         log = open(self.workdir / f"{name}.log", "ab")
         self.processes[name] = subprocess.Popen(
             [sys.executable, "-m", "sanphalang", "serve", service],
-            env={**self.env, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env={**self.env, **self.private_env.get(service, {}), **env}, cwd=ROOT, stdout=log,
+            stderr=subprocess.STDOUT,
         )
 
     def start_all(self, **env_by_service) -> "System":
@@ -212,4 +233,5 @@ def _databases(backend: str):
         yield {}
         return
     with contextlib.ExitStack() as databases:
-        yield {name: databases.enter_context(pg_database(f"sp_{name}")) for name in PROCESSES}
+        names = (*PROCESSES, *(f"{service}_keys" for service in KEY_STORES if service in PROCESSES))
+        yield {name: databases.enter_context(pg_database(f"sp_{name}")) for name in names}

@@ -6,3 +6,8 @@ CREATE DATABASE people;
 CREATE DATABASE knowledge;
 CREATE DATABASE reporting;
 CREATE DATABASE gateway;
+-- The people register's key store (services.registry.KEY_STORES, PEOPLE_KEYS_DATABASE_URL):
+-- its wrapped data keys and erasure ledger, apart from its event database. One host only:
+-- back it up with its own pg_dump, never in the dumps (or a volume copy) of `people`; in
+-- production it lives on a server of its own (deploy/README.md).
+CREATE DATABASE people_keys;

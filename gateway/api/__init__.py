@@ -3,16 +3,20 @@ import re
 import uuid
 from contextlib import contextmanager
 
-from flask import current_app, g
+from flask import current_app, g, request
+from marshmallow import Schema, fields
 
 from gateway.auth import current_user
 from services import reference
 from services.chassis import permissions
 from services.chassis.assertions import Signed
+from services.chassis.errors import rejected
 
 
 KEY_MAX = 100  # characters of an idempotency key a client sends (a service takes requests of up to 128)
 PLAIN_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+PAGE_MAX = 100_000  # past any register's last page; keeps the number inside 64 bits on the wire
+IF_MATCH = {"parameters": [{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}}]}
 
 
 def plain_id(value: str | None) -> str:
@@ -58,3 +62,30 @@ def require_write(action: str, location: dict) -> None:
         permissions.require_somewhere(current_user(), action)
     else:
         require(action, center)
+
+
+def command_key() -> str:
+    """The command's idempotency key: the client's `Idempotency-Key`, or one for this request
+    alone. Never none: nameko redelivers an RPC whose service died before acknowledging it,
+    and the key is what makes the second run of a committed command append nothing."""
+    key = request.headers.get("Idempotency-Key")
+    if key and len(key) > KEY_MAX:
+        raise rejected("Idempotency-Key", "too_long", max=KEY_MAX)
+    return key or f"request:{uuid.uuid4()}"
+
+
+class HistoryEvent(Schema):
+    """An event of a record's history, as its register shows it to the caller."""
+
+    id = fields.String()
+    seq = fields.Integer()
+    stream = fields.String()
+    version = fields.Integer()
+    type = fields.String()
+    schema = fields.Integer()
+    at = fields.String()
+    actor = fields.Dict()
+    data = fields.Dict()
+    prev = fields.String()
+    hash = fields.String()
+    unreadable = fields.Boolean(metadata={"description": "its personal values were erased: they read as null"})

@@ -1,9 +1,7 @@
 """/api/v1/orgs: the community organization register."""
 from __future__ import annotations
 
-import uuid
-
-from flask import request, url_for
+from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -18,9 +16,9 @@ from services.contracts.orgs.schemas import (
 from services.chassis import permissions as can
 from services import reference
 from gateway.auth import current_user
-from services.chassis.errors import CommandRejected, rejected
+from services.chassis.errors import CommandRejected
 
-from . import KEY_MAX, require, require_write, rpc
+from . import IF_MATCH, PAGE_MAX, HistoryEvent, command_key, require, require_write, rpc
 from .etags import expected_version, with_etag
 
 blp = Blueprint("orgs", __name__, description="องค์กรชุมชน — community organizations")
@@ -38,9 +36,6 @@ class OrgFilters(Schema):
     status = fields.String(validate=validate.OneOf(list(STATUSES)))
     strength = fields.String(validate=validate.OneOf(list(STRENGTH_LEVELS)))
     verified_since = fields.Date(metadata={"description": "last verified on or after this date"})
-
-
-PAGE_MAX = 100_000  # past any register's last page; keeps the number inside 64 bits on the wire
 
 
 class OrgQuery(OrgFilters):
@@ -90,30 +85,6 @@ class BatchResult(Schema):
     ids = fields.List(fields.String())
 
 
-class HistoryEvent(Schema):
-    id = fields.String()
-    seq = fields.Integer()
-    stream = fields.String()
-    version = fields.Integer()
-    type = fields.String()
-    schema = fields.Integer()
-    at = fields.String()
-    actor = fields.Dict()
-    data = fields.Dict()
-    prev = fields.String()
-    hash = fields.String()
-
-
-def _key() -> str:
-    """The command's idempotency key: the client's `Idempotency-Key`, or one for this request
-    alone. Never none: nameko redelivers an RPC whose service died before acknowledging it,
-    and the key is what makes the second run of a committed command append nothing."""
-    key = request.headers.get("Idempotency-Key")
-    if key and len(key) > KEY_MAX:
-        raise rejected("Idempotency-Key", "too_long", max=KEY_MAX)
-    return key or f"request:{uuid.uuid4()}"
-
-
 @blp.route("")
 class Orgs(MethodView):
     @blp.arguments(OrgQuery, location="query")
@@ -131,7 +102,7 @@ class Orgs(MethodView):
         """Register an organization (send `Idempotency-Key` to make retries safe)"""
         require_write(can.CREATE_ORG, payload)
         with rpc() as cluster:
-            org = cluster.orgs.register(payload, key=_key())
+            org = cluster.orgs.register(payload, key=command_key())
         return with_etag(org, 201, Location=url_for("orgs.Org", org_id=org["id"]))
 
 
@@ -143,7 +114,7 @@ class OrgsBatch(MethodView):
         """Register many organizations at once: all rows or none"""
         _require_own_rows(batch["items"], batch["first_row"])
         with rpc() as cluster:
-            return cluster.orgs.register_batch(batch["items"], key=_key(), first_row=batch["first_row"])
+            return cluster.orgs.register_batch(batch["items"], key=command_key(), first_row=batch["first_row"])
 
 
 @blp.route("/<uuid:org_id>")
@@ -165,7 +136,7 @@ class Org(MethodView):
             current = _require_edit(cluster, org_id)
             if any(k in changes for k in ("province", "district", "subdistrict")):
                 require_write(can.EDIT_ORG, {**current, **changes})
-            return with_etag(cluster.orgs.amend(str(org_id), changes, version, key=_key()))
+            return with_etag(cluster.orgs.amend(str(org_id), changes, version, key=command_key()))
 
 
 @blp.route("/duplicates")
@@ -201,9 +172,6 @@ def _require_own_rows(items: list, first_row: int) -> None:
         raise CommandRejected(problems)
 
 
-IF_MATCH = {"parameters": [{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}}]}
-
-
 def _command(name: str, schema, summary: str, call):
     """POST /orgs/{id}/<name>: a command on one organization, with If-Match."""
 
@@ -237,19 +205,19 @@ def _jsonable(body: dict) -> dict:
 
 
 _command("relocate", OrgRelocation, "Move an organization to a new location (its center follows)",
-         lambda orgs, i, b, v: orgs.relocate(i, b, v, key=_key()))
+         lambda orgs, i, b, v: orgs.relocate(i, b, v, key=command_key()))
 _command("assess", StrengthAssessment, "Record a strength assessment (level, criteria, date)",
-         lambda orgs, i, b, v: orgs.assess(i, _jsonable(b), v, key=_key()))
+         lambda orgs, i, b, v: orgs.assess(i, _jsonable(b), v, key=command_key()))
 _command("verify", Verification, "Mark the record verified as current",
-         lambda orgs, i, b, v: orgs.confirm_current(i, _jsonable(b), v, key=_key()))
+         lambda orgs, i, b, v: orgs.confirm_current(i, _jsonable(b), v, key=command_key()))
 _command("archive", Reason, "Archive an organization (it stops counting in the indicators)",
-         lambda orgs, i, b, v: orgs.archive(i, v, b["reason"], key=_key()))
+         lambda orgs, i, b, v: orgs.archive(i, v, b["reason"], key=command_key()))
 _command("restore", Reason, "Restore an archived organization",
-         lambda orgs, i, b, v: orgs.restore(i, v, b["reason"], key=_key()))
+         lambda orgs, i, b, v: orgs.restore(i, v, b["reason"], key=command_key()))
 _command("merge", Merge, "Merge a duplicate into this organization (the duplicate keeps its history)",
-         lambda orgs, i, b, v: orgs.merge(i, _jsonable(b), v, key=_key()))
+         lambda orgs, i, b, v: orgs.merge(i, _jsonable(b), v, key=command_key()))
 _command("unmerge", Reason, "Undo the merge of this duplicate",
-         lambda orgs, i, b, v: orgs.unmerge(i, v, key=_key()))
+         lambda orgs, i, b, v: orgs.unmerge(i, v, key=command_key()))
 
 
 @blp.route("/<uuid:org_id>/history")

@@ -23,9 +23,12 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 # the user may follow it. Page modules register these endpoints.
 NAV = (
     ("web.orgs", "web_nav_orgs", permissions.READ_ORGS),
+    ("web.people", "web_nav_people", permissions.READ_PEOPLE),
+    ("web.data_requests", "web_nav_requests", permissions.HANDLE_REQUESTS),
     ("web.indicators", "web_nav_indicators", permissions.READ_INDICATORS),
     ("web.imports", "web_nav_import", permissions.IMPORT_ORGS),
     ("web.audit", "web_nav_audit", permissions.AUDIT),
+    ("web.processing", "web_nav_privacy", permissions.READ_INDICATORS),
 )
 
 
@@ -57,17 +60,15 @@ def require(action: str, center: str | None = None) -> permissions.User:
     return user
 
 
-def _may_import(user, action) -> bool:
-    """Center staff may import their own center's records: the link shows for them too."""
-    if action == permissions.IMPORT_ORGS and user.center:
-        return permissions.allowed(user, action, user.center)
-    return permissions.allowed(user, action)
+def _may_follow(user, action) -> bool:
+    """Center staff may import and handle requests at their own center: those links show for them too."""
+    return permissions.allowed_somewhere(user, action)
 
 
 def _frame() -> dict:
     user = current_user()
     nav = [(endpoint, text.t(label), url_for(endpoint)) for endpoint, label, action in NAV
-           if endpoint in current_app.view_functions and _may_import(user, action)]
+           if endpoint in current_app.view_functions and _may_follow(user, action)]
     return {
         "t": text.t, "lang": text.lang(), "user": user, "nav": nav,
         "allowed": lambda action, center=None: permissions.allowed(user, action, center),
@@ -140,6 +141,7 @@ def register(app) -> None:
     from . import orgs  # noqa: F401  (routes)
     from . import actions  # noqa: F401  (record actions, duplicates)
     from . import audit, imports, indicators  # noqa: F401  (the audit, import and indicator pages)
+    from . import people, people_actions, people_rights  # noqa: F401  (the people register's pages)
 
     from . import account
 

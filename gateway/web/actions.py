@@ -81,7 +81,7 @@ def _posted(form) -> dict:
     return values
 
 
-def _version(value) -> int:
+def version_of(value) -> int:
     """The version the page was loaded with; none or garbage is treated as stale (0)."""
     try:
         return int(value or "")
@@ -89,7 +89,7 @@ def _version(value) -> int:
         return 0
 
 
-def _said(problem: dict) -> str:
+def said(problem: dict) -> str:
     return message(problem["code"], **(problem.get("params") or {}))[text.lang()]
 
 
@@ -97,7 +97,7 @@ def _problems(error: CommandRejected, fields: dict) -> dict[str, list[str]]:
     """The service's problems by form input ("criteria.0" at "criteria"; others above the form)."""
     out: dict[str, list[str]] = {}
     for problem in error.problems:
-        out.setdefault(fields.get(problem["field"].split(".")[0], "_schema"), []).append(_said(problem))
+        out.setdefault(fields.get(problem["field"].split(".")[0], "_schema"), []).append(said(problem))
     return out
 
 
@@ -117,7 +117,7 @@ def org_action(org_id, action):
         org = cluster.orgs.get(org_id)
         survivor = _survivor(cluster, org) if action == "unmerge" else None
     _require_edit(user, org, *([survivor] if survivor else []))  # an unmerge changes the survivor too
-    values, version = _posted(request.form), _version(request.form.get("version"))
+    values, version = _posted(request.form), version_of(request.form.get("version"))
     key = plain_id(request.form.get("key"))  # a form sent twice acts once
     shown = {"posted_action": action, "action_values": values}
     try:
@@ -216,7 +216,7 @@ def org_duplicates():
     return _duplicates_page(require(can.READ_ORGS))
 
 
-def _ids(values: list[str]) -> list[str]:
+def posted_ids(values: list[str]) -> list[str]:
     """Record ids as posted, each once, in order (anything that is not an id is dropped)."""
     out = []
     for value in values:
@@ -232,15 +232,15 @@ def org_merge():
     """Merge the chosen records of a group into the one kept, one after another, each with the
     version the page showed; allowed when the user may edit every record involved."""
     user = require(can.READ_ORGS)
-    survivor_id = next(iter(_ids([request.form.get("survivor", "")])), None)
-    chosen = [i for i in _ids(request.form.getlist("merge")) if i != survivor_id]
+    survivor_id = next(iter(posted_ids([request.form.get("survivor", "")])), None)
+    chosen = [i for i in posted_ids(request.form.getlist("merge")) if i != survivor_id]
     if not survivor_id or not chosen:
-        ids = set(_ids(request.form.getlist("group")))
+        ids = set(posted_ids(request.form.getlist("group")))
         return _duplicates_page(user, 422, {"ids": ids, "text": [text.t("web_merge_choose")]})
     with rpc() as cluster:
         records = {i: cluster.orgs.get(i) for i in (survivor_id, *chosen)}
     _require_edit(user, *records.values())
-    key, shown = plain_id(request.form.get("key")), lambda i: _version(request.form.get(f"version-{i}"))
+    key, shown = plain_id(request.form.get("key")), lambda i: version_of(request.form.get(f"version-{i}"))
     version, merged, problem = shown(survivor_id), [], None
     try:
         with rpc() as cluster:
@@ -249,7 +249,7 @@ def org_merge():
                 version = cluster.orgs.merge(survivor_id, payload, version, key=f"{key}:{duplicate}")["version"]
                 merged.append(duplicate)
     except CommandRejected as error:
-        problem, status = [_said(p) for p in error.problems], 422
+        problem, status = [said(p) for p in error.problems], 422
     except Conflict:
         problem, status = [text.t("web_merge_conflict")], 409
     name = records[survivor_id]["name"]

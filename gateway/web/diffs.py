@@ -1,6 +1,8 @@
-"""An organization's history, folded: each event with the fields it changed (before -> after),
-and the record as it was at any moment. Plain Python over the events `orgs.history` returns
-(oldest first; a merged duplicate's events come with their own stream)."""
+"""A record's history, folded: each event with the fields it changed (before -> after), and the
+record as it was at any moment. Plain Python over the events a register's `history` returns
+(oldest first; a merged duplicate's events come with their own stream). An organization's
+events are folded by `apply` here; another register passes its own (`evolve`) and reading
+order (`order`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -62,22 +64,22 @@ def _same(before, after) -> bool:
     return before == after or (before in (None, "", []) and after in (None, "", []))
 
 
-def changes(before: dict, after: dict) -> list[Change]:
-    """The fields that differ, in reading order (`ORDER`, then the order they first appear)."""
-    names = sorted(dict.fromkeys([*before, *after]), key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER))
+def changes(before: dict, after: dict, order: tuple[str, ...] = ORDER) -> list[Change]:
+    """The fields that differ, in reading order (`order`, then the order they first appear)."""
+    names = sorted(dict.fromkeys([*before, *after]), key=lambda n: order.index(n) if n in order else len(order))
     return [Change(n, before.get(n), after.get(n)) for n in names if not _same(before.get(n), after.get(n))]
 
 
-def fold(events: list[dict]) -> list[Step]:
+def fold(events: list[dict], evolve=apply, order: tuple[str, ...] = ORDER) -> list[Step]:
     """Every event with its field-by-field diff; each stream (the record, a merged duplicate)
     is folded on its own."""
     states: dict[str, dict] = {}
     steps = []
     for event in events:
         before = states.get(event["stream"], {})
-        after = apply(before, event)
+        after = evolve(before, event)
         states[event["stream"]] = after
-        steps.append(Step(event, changes(before, after), after))
+        steps.append(Step(event, changes(before, after, order), after))
     return steps
 
 
@@ -92,10 +94,18 @@ def as_of(events: list[dict], stream: str, until: str) -> dict | None:
     return None if state is None else {**state, "version": version}
 
 
-def at_version(events: list[dict], stream: str, version: int) -> dict | None:
+def at_version(events: list[dict], stream: str, version: int, evolve=apply) -> dict | None:
     """The record of `stream` as it was at `version` (what an edit form was loaded with)."""
     state = None
     for event in events:
         if event["stream"] == stream and event["version"] <= version:
-            state = apply(state or {}, event)
+            state = evolve(state or {}, event)
     return state
+
+
+def conflict_rows(fields: tuple[str, ...], typed: dict, mine: set, loaded: dict, current: dict) -> list[dict]:
+    """A stale edit, field by field: each field the user (`mine`) or someone else changed since
+    the form was loaded, with its value as loaded, now, and as the user typed it."""
+    theirs = {k for k in fields if changes({k: loaded.get(k)}, {k: current.get(k)})}
+    return [{"field": k, "loaded": loaded.get(k), "current": current.get(k), "yours": typed.get(k),
+             "mine": k in mine, "theirs": k in theirs} for k in fields if k in mine | theirs]

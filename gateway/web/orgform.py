@@ -76,8 +76,6 @@ def conflict(values: dict, typed: dict, mine: set, loaded: dict, current: dict, 
     """A stale edit: each field the user (`mine`) or someone else changed, with the value as
     loaded, the current value and the user's; and the form that re-applies the user's changes
     onto the current version."""
-    theirs = {k for k in FIELDS if diffs.changes({k: loaded.get(k)}, {k: current.get(k)})}
-    rows = [{"field": k, "loaded": loaded.get(k), "current": current.get(k), "yours": typed.get(k),
-             "mine": k in mine, "theirs": k in theirs} for k in FIELDS if k in mine | theirs]
+    rows = diffs.conflict_rows(FIELDS, typed, mine, loaded, current)
     reapply = {**shown(current, lang), **{k: values[k] for k in mine}}
     return rows, reapply

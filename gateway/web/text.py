@@ -3,7 +3,7 @@ message catalogue, the labels of codes, and values shown the Thai way (B.E. year
 Bangkok time)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app, g, request, session
@@ -159,6 +159,7 @@ class RecordText:
     days: tuple[str, ...] = ()
     moments: tuple[str, ...] = ("created_at", "updated_at")
     counts: tuple[str, ...] = ()
+    lists: dict[str, str] = field(default_factory=dict)  # a field -> its code list, where the names differ
 
     def label(self, name: str) -> str:
         return t(self.labels[name]) if name in self.labels else name
@@ -177,9 +178,10 @@ class RecordText:
             return f"{place_name(name, value)} ({value})"
         if name == "center":
             return center_name(value)
-        if f"{self.register}.{name}" in CODE_LISTS:
+        list_name = self.lists.get(name, name)
+        if f"{self.register}.{list_name}" in CODE_LISTS:
             codes = value if isinstance(value, list) else [value]
-            return ", ".join(self.code_label(name, code) for code in codes)
+            return ", ".join(self.code_label(list_name, code) for code in codes)
         if name in self.years:
             return year(int(value))
         if name in self.days:

@@ -21,17 +21,27 @@ READ_EVENTS = "read_events"  # a source's log page by page, its head and its cha
 CREATE_ORG = "create_org"
 EDIT_ORG = "edit_org"  # amend, relocate, assess, verify, archive, restore, merge, unmerge
 IMPORT_ORGS = "import_orgs"
+# The people register (personal data: who sees what in full is `people` masking's rule)
+READ_PEOPLE = "read_people"  # list and see people, masked where the reader may not see them in full
+CREATE_PERSON = "create_person"
+EDIT_PERSON = "edit_person"  # correct, assign and end roles (for the role's center), consent, trainings, merge
+IMPORT_PEOPLE = "import_people"
+HANDLE_REQUESTS = "handle_requests"  # data-subject requests of the center's people: record, handle, restrict
+ERASE_PERSON = "erase_person"  # erasure (PDPA s.33) is final: central admins only
 # Running the network
 REBUILD = "rebuild"  # replay reporting from the logs
 MANAGE_USERS = "manage_users"
 SET_TARGETS = "set_targets"
-ACTIONS = (READ_INDICATORS, READ_ORGS, AUDIT, READ_EVENTS, CREATE_ORG, EDIT_ORG, IMPORT_ORGS, REBUILD,
-           MANAGE_USERS, SET_TARGETS)
-CENTER_WRITES = frozenset({CREATE_ORG, EDIT_ORG, IMPORT_ORGS})
+ACTIONS = (READ_INDICATORS, READ_ORGS, AUDIT, READ_EVENTS, CREATE_ORG, EDIT_ORG, IMPORT_ORGS, READ_PEOPLE,
+           CREATE_PERSON, EDIT_PERSON, IMPORT_PEOPLE, HANDLE_REQUESTS, ERASE_PERSON, REBUILD, MANAGE_USERS,
+           SET_TARGETS)
+CENTER_WRITES = frozenset({CREATE_ORG, EDIT_ORG, IMPORT_ORGS, CREATE_PERSON, EDIT_PERSON, IMPORT_PEOPLE,
+                           HANDLE_REQUESTS})
 
 _READS = {
     READ_INDICATORS: {CENTER_STAFF, ADMIN, AUDITOR, PUBLIC, SERVICE},
     READ_ORGS: {CENTER_STAFF, ADMIN, AUDITOR},
+    READ_PEOPLE: {CENTER_STAFF, ADMIN, AUDITOR},
     AUDIT: {ADMIN, AUDITOR},
     READ_EVENTS: {ADMIN, AUDITOR, SERVICE},
 }

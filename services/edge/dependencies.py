@@ -13,6 +13,8 @@ from nameko.extensions import DependencyProvider
 from services.settings import settings
 from services.chassis.broker import BatchPublisher
 from services.chassis.database import make_engine, one_at_a_time
+from services.chassis.privacy.keystore import KeyStore, secure_delete
+from services.chassis.privacy.sealing import Master
 from services.chassis.relay import Relay
 from services.chassis.store import EventStore
 from services.chassis.subscriber import CatchUpSubscriber
@@ -38,13 +40,16 @@ class EventLog(DependencyProvider):
     """Gives workers the source's EventStore; runs the outbox relay beside them. The relay
     wakes when a worker appended and, for appends by other replicas, every interval."""
 
-    def __init__(self, source: str, create_schema=None):
+    def __init__(self, source: str, create_schema=None, personal: bool = False):
         self.source = source
         self.create_schema = create_schema
+        self.personal = personal  # holds personal data: deleted rows are overwritten (SQLite)
 
     def setup(self):
         config = settings()
         self.engine = make_engine(config.database_url(self.source))
+        if self.personal:
+            secure_delete(self.engine)
         self.store = EventStore(self.engine, self.source)
         with one_at_a_time(self.engine, "schema"):
             self.store.create_schema()
@@ -86,6 +91,30 @@ class EventLog(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.store
+
+
+class Keys(DependencyProvider):
+    """Gives workers a register's key store (DESIGN §2b), apart from its event database. Once
+    every dependency is set up and before any entrypoint starts, `on_start(store, keys)` runs
+    with the event log's store (the people register re-applies its erasure ledger there)."""
+
+    def __init__(self, service: str, on_start=None, log: str = "log"):
+        self.service, self.on_start, self.log = service, on_start, log
+
+    def setup(self):
+        config = settings()
+        self.keys = KeyStore(make_engine(config.key_store_url(self.service)), Master(config.master_key()))
+        with one_at_a_time(self.keys.engine, "keys"):
+            self.keys.create_schema()
+
+    def start(self):
+        if self.on_start is not None:
+            log_provider = next(d for d in self.container.dependencies if d.attr_name == self.log)
+            with one_at_a_time(log_provider.engine, "ledger"):
+                self.on_start(log_provider.store, self.keys)
+
+    def get_dependency(self, worker_ctx):
+        return self.keys
 
 
 class Subscriber(DependencyProvider):

@@ -15,6 +15,7 @@ from services.reporting.service import ReportingService
 from tests import keys
 from tests.inprocess import InProcess, Pool
 from tests.keys import asker, signing
+from tests.people import people_service
 
 AUDITOR = permissions.User("audit", permissions.AUDITOR)
 STAFF = permissions.User("somchai", permissions.CENTER_STAFF, "P50")
@@ -41,8 +42,10 @@ def client(store, tmp_path, monkeypatch):
     subscriber.create_schema()
     projections.create_schema(engine)
     orgs = InProcess(OrgsService, log=store, asking=asker("orgs"))
-    reporting = Reporting(ReportingService, subscriber=subscriber, orgs=orgs, asking=asker("reporting"), signing=signing())
-    app = create_app(pool=Pool(orgs=orgs, reporting=reporting))
+    people = people_service(f"sqlite:///{tmp_path / 'people.sqlite'}", f"sqlite:///{tmp_path / 'keys.sqlite'}").service
+    reporting = Reporting(ReportingService, subscriber=subscriber, orgs=orgs, people=people, asking=asker("reporting"),
+                          signing=signing())
+    app = create_app(pool=Pool(orgs=orgs, people=people, reporting=reporting))
     app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=False, TESTING=True)
     user = {"now": permissions.ANONYMOUS}
     for module in (web, api):  # the pages, and whom the gateway signs the calls for

@@ -22,7 +22,8 @@ from nameko.standalone.rpc import StandaloneProxyBase
 
 from sanphalang.config import DATABASE_SERVICES, DEFAULTS, RUNNING_SERVICES, SERVICES, SOURCES
 from services.chassis.broker import BATCH, events_exchange
-from services.registry import GATEWAY
+from services.registry import GATEWAY, KEY_STORES
+from services.settings import MASTER_KEY, PRIVATE, key_store_var
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
@@ -44,7 +45,9 @@ def database_url_var(service: str) -> str:
 
 
 DATABASE_URL_VARS = {database_url_var(s) for s in DATABASE_SERVICES}
-KNOWN_VARS = set(DEFAULTS) | DATABASE_URL_VARS
+KEY_STORE_VARS = {key_store_var(s) for s in KEY_STORES}  # the registers of personal data's key stores
+PRIVATE_VARS = {name for names in PRIVATE.values() for name in names}  # each given to one service alone
+KNOWN_VARS = set(DEFAULTS) | DATABASE_URL_VARS | KEY_STORE_VARS
 
 # The broker: one user per process (every service, the gateway) and one for the CLI, which is
 # an RPC client like the gateway (docs/decisions.md, "Broker users").
@@ -242,9 +245,9 @@ def test_compose_mounts_the_postgres_init_script_and_rabbitmq_files(compose):
     assert mounts["./deploy/rabbitmq/rabbitmq.conf"].startswith("/etc/rabbitmq/")
 
 
-def test_postgres_init_creates_one_database_per_database_service():
+def test_postgres_init_creates_one_database_per_database_service_and_key_store():
     created = re.findall(r"^\s*CREATE DATABASE\s+(\w+)", POSTGRES_INIT.read_text(), re.I | re.M)
-    assert sorted(created) == sorted(DATABASE_SERVICES)
+    assert sorted(created) == sorted([*DATABASE_SERVICES, *(f"{s}_keys" for s in KEY_STORES)])
 
 
 # --- RabbitMQ -----------------------------------------------------------------------------------
@@ -874,3 +877,111 @@ def test_compose_gives_every_process_the_keys_volume(compose, app_services):
     init = compose["services"]["keys-init"]
     assert one_shot(init) and init["volumes"] == [f"keys:{keys_dir}"]
     assert f"chown {UID}:{UID} {keys_dir}" in command_words(init["command"])[-1]
+
+
+# --- The key stores and the master key (DESIGN §2b) ---------------------------------------------
+#
+# A register of personal data (the registry's KEY_STORES: people) keeps its wrapped data keys and
+# its erasure ledger in a key store apart from its event database (<NAME>_KEYS_DATABASE_URL), and
+# only it is given that store and the master key that wraps the keys (settings.PRIVATE): no other
+# process, no shared Secret, no shared volume.
+
+
+def database_of(url: str) -> tuple[str, str]:
+    """(host, database) of a database URL."""
+    match = re.fullmatch(r"postgresql\+psycopg://[^@]+@(?P<host>[^:/]+)(:\d+)?/(?P<database>\w+)", url)
+    assert match, url
+    return match["host"], match["database"]
+
+
+def test_only_a_register_of_personal_data_is_given_a_key_store_and_the_master_key():
+    assert KEY_STORES == ("people",)
+    assert set(PRIVATE) == set(KEY_STORES)
+    for service, names in PRIVATE.items():
+        assert set(names) == {key_store_var(service), MASTER_KEY}
+    assert MASTER_KEY in DEFAULTS and not DEFAULTS[MASTER_KEY], "no master key has a default value"
+
+
+def test_compose_gives_the_key_store_and_the_master_key_to_their_service_alone(compose, app_services):
+    for name, service in app_services.items():
+        environment = service["environment"]
+        assert set(environment) & PRIVATE_VARS == set(PRIVATE.get(name, ())), name
+    for name in KEY_STORES:
+        environment = app_services[name]["environment"]
+        host, keys = database_of(environment[key_store_var(name)])
+        assert (host, keys) == ("postgres", f"{name}_keys")
+        assert database_of(environment[database_url_var(name)])[1] == name != keys
+        # Required: without it the service would make var/master.key in the container, lost with it.
+        assert re.fullmatch(rf"\$\{{{MASTER_KEY}:\?[^}}]+\}}", environment[MASTER_KEY]), environment[MASTER_KEY]
+        assert app_services[name]["volumes"] == compose["x-sanphalang"]["volumes"], "no volume of its own for keys"
+    others = {k: v for k, v in compose.items() if k != "services"}
+    others["services"] = {n: s for n, s in compose["services"].items() if n not in KEY_STORES}
+    assert MASTER_KEY not in yaml.safe_dump(others), "the master key appears for the people service only"
+
+
+def test_compose_keeps_the_master_key_out_of_the_shared_keys_volume(app_services):
+    """Every process mounts the `keys` volume (the actor assertions' keys): the master key is
+    never a file there. It comes from the environment (required, above); the development
+    fallback, SANPHALANG_VAR/master.key, is on no volume either."""
+    for name in KEY_STORES:
+        service = app_services[name]
+        fallback = Path(service["environment"]["SANPHALANG_VAR"]) / "master.key"
+        for volume in service.get("volumes", []):
+            assert Path(volume.split(":")[1]) not in fallback.parents, volume
+        assert not any("master" in str(value) for key, value in service["environment"].items() if key != MASTER_KEY)
+
+
+def test_k8s_gives_the_key_store_and_the_master_key_to_their_deployment_alone(objects, deployments):
+    secrets = of_kind(objects, "Secret")
+    assert not set(credentials_secret(objects)["stringData"]) & PRIVATE_VARS, "not in the Secret every Deployment reads"
+    assert not set(shared_config(objects)["data"]) & PRIVATE_VARS
+    holding = {name for name, secret in secrets.items() if set(secret.get("stringData", {})) & PRIVATE_VARS}
+    for name, deployment in deployments.items():
+        env = {e["name"]: e for e in container(deployment).get("env", [])}
+        assert set(env) & PRIVATE_VARS == set(PRIVATE.get(name, ())), name
+        referenced = {e["valueFrom"]["secretKeyRef"]["name"] for e in env.values() if "valueFrom" in e}
+        assert bool(referenced & holding) == (name in KEY_STORES), name
+    for name in KEY_STORES:
+        env = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in container(deployments[name])["env"] if "valueFrom" in e}
+        (secret_name,) = {env[var]["name"] for var in PRIVATE[name]}
+        assert secret_name != "sanphalang-credentials"
+        secret = secrets[secret_name]["stringData"]
+        assert set(secret) == set(PRIVATE[name]), "the Secret holds nothing else"
+        assert secret[MASTER_KEY].strip() == PLACEHOLDER
+        keys_host, keys = database_of(secret[key_store_var(name)])
+        events_host, events_db = database_of(credentials_secret(objects)["stringData"][database_url_var(name)])
+        assert keys == f"{name}_keys" != events_db
+        assert keys_host != events_host, "the template keeps the key store on a server of its own"
+        assert f":{PLACEHOLDER}@" in secret[key_store_var(name)]
+
+
+def test_sanphalang_up_gives_the_key_store_and_the_master_key_to_their_service_alone(monkeypatch, tmp_path):
+    from sanphalang.supervisor import environment
+
+    monkeypatch.setenv("SANPHALANG_VAR", str(tmp_path))
+    monkeypatch.setenv(MASTER_KEY, "bWFzdGVyIGtleSBvZiB0aGlzIHRlc3QgcnVuIC0tIDMyIGJ5dGVz")
+    monkeypatch.delenv(key_store_var("people"), raising=False)
+    people = environment("people")
+    assert people[MASTER_KEY] == "bWFzdGVyIGtleSBvZiB0aGlzIHRlc3QgcnVuIC0tIDMyIGJ5dGVz"
+    assert people[key_store_var("people")] == f"sqlite:///{(tmp_path / 'people_keys.sqlite').resolve()}"
+    monkeypatch.setenv(key_store_var("people"), "postgresql+psycopg://keys@db/people_keys")
+    assert environment("people")[key_store_var("people")] == "postgresql+psycopg://keys@db/people_keys"
+    for other in (s for s in RUNNING_SERVICES if s not in KEY_STORES):
+        assert not set(environment(other)) & PRIVATE_VARS, other
+        assert environment(other)["SANPHALANG_VAR"] == str(tmp_path)
+
+
+def test_the_test_harness_gives_a_key_store_and_a_master_key_of_its_run_to_their_service_alone(tmp_path):
+    import base64
+
+    from tests.support import System
+
+    system = System(tmp_path, "amqp://guest:guest@127.0.0.1:5672/x", {"people_keys": "postgresql+psycopg://k@h/pk"})
+    assert not set(system.env) & PRIVATE_VARS
+    assert set(system.private_env) == set(KEY_STORES)
+    people = system.private_env["people"]
+    assert people[key_store_var("people")] == "postgresql+psycopg://k@h/pk"
+    assert len(base64.b64decode(people[MASTER_KEY])) == 32
+    other = System(tmp_path, "amqp://guest:guest@127.0.0.1:5672/x", {})
+    assert other.private_env["people"][key_store_var("people")] == f"sqlite:///{tmp_path / 'var' / 'people_keys.sqlite'}"
+    assert other.private_env["people"][MASTER_KEY] != people[MASTER_KEY]

@@ -104,7 +104,7 @@ class FileImport:
         problems = [p for answer in answers for p in answer.wait()]
         if read.problems:  # a file-level problem: nothing of it will be written
             services[0].discard_stage(stage)
-        return read, Checked(_by_row(_located(p, read) for p in problems), stage)
+        return read, Checked(_by_row(_located(p, read, self.sheet) for p in problems), stage)
 
     def import_rows(self, service, read: ReadResult, digest: str, *, dry_run: bool = False,
                     accept_valid: bool = False, progress: Progress | None = None, chunk: int | None = None,
@@ -119,7 +119,7 @@ class FileImport:
         carries (default: CHUNK to check, WRITE_CHUNK to write)."""
         report = ImportReport(total=len(read.rows), dry_run=dry_run)
         if read.problems:
-            report.problems = [_located(p, read) for p in read.problems]
+            report.problems = [_located(p, read, self.sheet) for p in read.problems]
             return report
         if may_write is not None:
             read, report.problems = _own_rows(read, may_write, self.sheet)
@@ -127,7 +127,7 @@ class FileImport:
         pieces = _pieces(read, chunk or CHUNK)
         lanes = _as_lanes(service)
         if dry_run:
-            return _dry_run(lanes, pieces, read, digest, accept_valid, progress, report)
+            return _dry_run(lanes, pieces, read, digest, accept_valid, progress, report, self.sheet)
         # Every chunk is checked by the service (spread over its replicas, one lane each) before
         # any is written, so a file with a bad row writes nothing unless accept_valid; the
         # caller's process (the gateway, for the web) spends no CPU on validation.
@@ -138,15 +138,15 @@ class FileImport:
             if checked is not None:  # checked before rows were set aside: those rows are moved
                 lanes[0].discard_stage(checked.stage)
             stage = new_stage()
-            _check(lanes, pieces, read, report, progress, stage)
+            _check(lanes, pieces, read, report, progress, stage, self.sheet)
         if report.problems and not accept_valid:
             lanes[0].discard_stage(stage)
             return report
-        _write_staged(lanes, read, stage, digest, report, progress, chunk or WRITE_CHUNK)
+        _write_staged(lanes, read, stage, digest, report, progress, chunk or WRITE_CHUNK, self.sheet)
         return report
 
 
-def _write_staged(lanes, read, stage, digest, report, progress, chunk) -> None:
+def _write_staged(lanes, read, stage, digest, report, progress, chunk, sheet: Sheet) -> None:
     """Write the staged rows, `chunk` positions a call, each under a key of its own."""
     position = {number: n for n, (number, _) in enumerate(read.rows, start=1)}
     rejected = {position[p["row"]] for p in report.problems if p["field"] != FILE and p["row"] in position}
@@ -155,7 +155,7 @@ def _write_staged(lanes, read, stage, digest, report, progress, chunk) -> None:
     def imported(plan, payloads):
         nonlocal done
         report.add(plan)
-        report.problems.extend(_located(p, read) for p in plan["rejected"])
+        report.problems.extend(_located(p, read, sheet) for p in plan["rejected"])
         report.written = report.written or bool(plan["created"] or plan["updated"])
         done += len(payloads)
         progress(IMPORTING, done, report.total)
@@ -177,12 +177,13 @@ def _pieces(read: ReadResult, chunk: int) -> list[tuple[int, int, list]]:
             for n, start in enumerate(range(0, len(read.rows), chunk))]
 
 
-def _check(lanes: list, pieces: list, read: ReadResult, report: ImportReport, progress: Progress, stage: str) -> None:
+def _check(lanes: list, pieces: list, read: ReadResult, report: ImportReport, progress: Progress, stage: str,
+           sheet: Sheet) -> None:
     done = 0
 
     def checked(result, payloads):
         nonlocal done
-        report.problems.extend(_located(p, read) for p in result["rejected"])
+        report.problems.extend(_located(p, read, sheet) for p in result["rejected"])
         done += len(payloads)
         progress(CHECKING, done, report.total)
 
@@ -209,14 +210,14 @@ def _own_rows(read: ReadResult, may_write: Callable[[str], bool], sheet: Sheet) 
     return replace(read, rows=kept), problems
 
 
-def _dry_run(lanes, pieces, read, digest, accept_valid, progress, report) -> ImportReport:
+def _dry_run(lanes, pieces, read, digest, accept_valid, progress, report, sheet: Sheet) -> ImportReport:
     """What an import would do, asked of the service chunk by chunk; nothing is written. The
     counts are what the good rows would do, whether or not others are rejected."""
     done = 0
 
     def checked(plan, payloads):
         nonlocal done
-        report.problems.extend(_located(p, read) for p in plan["rejected"])
+        report.problems.extend(_located(p, read, sheet) for p in plan["rejected"])
         report.add(plan)
         done += len(payloads)
         progress(CHECKING, done, report.total)
@@ -300,12 +301,13 @@ def _nothing_written(rejected: list) -> dict:
     return {"created": 0, "updated": 0, "unchanged": 0, "rejected": rejected}
 
 
-def _located(problem: dict, read: ReadResult) -> dict:
-    """A problem with the spreadsheet's own row number and the column's header as written."""
+def _located(problem: dict, read: ReadResult, sheet: Sheet) -> dict:
+    """A problem with the spreadsheet's own row number and the header, as written, of the column
+    its field was read from (`Sheet.column_of`: a person's consent is read from five columns)."""
     row = problem.get("row")
     if problem["field"] != FILE and isinstance(row, int) and 1 <= row <= len(read.rows):
         row = read.rows[row - 1][0]
-    name = problem["field"].split(".")[0]
+    name = sheet.column_of(problem["field"])
     column = read.headers.get(name) or read.known.get(name) or ("" if name in (FILE, "_schema") else name)
     return {**problem, "row": row, "column": column, "params": problem.get("params") or {}}
 

@@ -2,6 +2,6 @@
 that source's events, in the checkpoint's transaction), its `TABLES` and a `snapshot(conn)`."""
 from __future__ import annotations
 
-from . import orgs
+from . import orgs, people
 
-PROJECTORS = {"orgs": orgs}
+PROJECTORS = {"orgs": orgs, "people": people}

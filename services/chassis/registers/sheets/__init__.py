@@ -6,7 +6,7 @@ Framework-free: openpyxl and the standard library. Every header and message come
 catalogue; file-level problems are {field: FILE, row, code, params} like any other."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from services import reference
@@ -59,7 +59,11 @@ class Sheet:
     template shows wider. `center_of(row)` is the center a row's record belongs to (None when
     the row does not say; the service then names what is wrong), `center_field` the field a
     problem of a row of another center names, and `other_center` that problem's code;
-    `exported` the code of what the CLI says once it exported (`count`, `path`)."""
+    `exported` the code of what the CLI says once it exported (`count`, `path`), `export_rpc`
+    the service's RPC whose pages an export writes (`list`, or one that answers every field an
+    export shows, as the caller may see it). Where a row's cells make a nested value (a
+    person's consent, read from five columns), `problem_columns` names the column (field) a
+    problem of each part is about (`column_of`)."""
 
     data_sheet: str
     guide_note: str
@@ -75,10 +79,23 @@ class Sheet:
     wide: tuple[str, ...] = ()
     center_of: Callable[[dict], str | None] = reference.center_of  # the location gives the center
     center_field: str = "province"
+    export_rpc: str = "list"
+    problem_columns: dict[str, str] = field(default_factory=dict)  # a payload field ("consent.given_on") -> column
 
     @property
     def export_columns(self) -> tuple[Column, ...]:
         return self.columns + self.export_only
+
+    def column_of(self, name: str) -> str:
+        """The column (its field) a problem of the payload field `name` is about: the one
+        `problem_columns` gives for it or the longest part of it ("consent.purposes.0" ->
+        "consent.purposes"), else its first part ("roles.0.role" -> "roles")."""
+        parts = name.split(".")
+        for end in range(len(parts), 0, -1):
+            found = self.problem_columns.get(".".join(parts[:end]))
+            if found:
+                return found
+        return parts[0]
 
     @property
     def data_sheet_title(self) -> str:
