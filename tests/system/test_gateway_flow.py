@@ -90,14 +90,15 @@ def test_archiving_takes_the_org_out_of_the_indicator(system):
 def test_health_reports_every_service(system):
     report = admin.get(f"{system.url}/health", timeout=10).json()
     assert report["ok"] is True
-    assert set(report["services"]) == {"gateway", "orgs", "reporting"}
+    assert set(report["services"]) == {"gateway", "orgs", "people", "reporting"}
     assert all(s["ok"] for s in report["services"].values())
 
 
 def test_the_openapi_description_names_the_routes(system):
     spec = admin.get(f"{system.url}/api/v1/openapi.json", timeout=10).json()
     assert spec["openapi"].startswith("3.")
-    for path in ("/api/v1/orgs", "/api/v1/orgs/{org_id}", "/api/v1/orgs/{org_id}/history", "/api/v1/indicators"):
+    for path in ("/api/v1/orgs", "/api/v1/orgs/{org_id}", "/api/v1/orgs/{org_id}/history", "/api/v1/indicators",
+                 "/api/v1/people", "/api/v1/people/{person_id}"):
         assert path in spec["paths"], path
     assert "If-Match" in str(spec["paths"]["/api/v1/orgs/{org_id}"]["patch"])
 
