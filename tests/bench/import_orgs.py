@@ -68,12 +68,13 @@ def _through_sanphalang(rows: list[dict]) -> tuple[float, float]:
         return len(rows) / (time.perf_counter() - start), appended
 
 
-def _wait_answering(rpc, timeout: float = 60) -> None:
+def _wait_answering(rpc, timeout: float = 60, calls=None) -> None:
+    """Until each of `calls` (default: orgs' head, reporting's positions) answers."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            rpc.orgs.head()
-            rpc.reporting.positions()
+            for call in calls or (rpc.orgs.head, rpc.reporting.positions):
+                call()
             return
         except Exception:
             if time.monotonic() > deadline:

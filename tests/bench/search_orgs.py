@@ -79,15 +79,16 @@ def _variant(rnd: random.Random, name: str) -> str:
     return "กลุ่ม" + name if not name.startswith("กลุ่ม") else name.removeprefix("กลุ่ม")
 
 
-def fill(url: str, rows: list[dict]):
+def fill(url: str, rows: list[dict], table=readmodel.organizations, create_schema=readmodel.create_schema):
+    """A fresh database of a register's read model (`table`, made by `create_schema`) holding `rows`."""
     engine = make_engine(url)
-    readmodel.create_schema(engine)
+    create_schema(engine)
     with engine.begin() as conn:
         for start in range(0, len(rows), CHUNK):
-            bulk_insert(conn, readmodel.organizations, rows[start:start + CHUNK])
+            bulk_insert(conn, table, rows[start:start + CHUNK])
     if engine.dialect.name == "postgresql":  # as autovacuum leaves it soon after a bulk load
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE organizations"))
+            conn.execute(text(f"VACUUM ANALYZE {table.name}"))
     # SQLite: no ANALYZE, as the service never runs one; the search's plans must not need it
     return engine
 
@@ -169,41 +170,45 @@ def _mark(ch: str) -> bool:
     return unicodedata.category(ch) == "Mn"
 
 
-def baseline(engine, filters: dict, page: int, per_page: int = 50) -> dict:
-    """The same query without a trigram index: `LIKE '%q%'` over the rows (ILIKE on
-    PostgreSQL for a query with Latin letters, as the search does; the B-tree indexes
-    stay), the page in (name, id) order and an exact count."""
-    q = str(filters.get("q") or "")
+def baseline(engine, filters: dict, page: int, per_page: int = 50, spec: kit.TextSearch = search.SEARCH) -> dict:
+    """The same query without a trigram index: `LIKE '%q%'` over the rows of the register's
+    table (`spec`'s; ILIKE on PostgreSQL for a query with Latin letters, as the search does;
+    the B-tree indexes stay), the page in (name, id) order and an exact count."""
+    q, table = str(filters.get("q") or ""), spec.table.name
     with engine.connect() as conn:
         query = kit.PostgresQuery if conn.dialect.name == "postgresql" else kit.SqliteQuery
-        plain = query(search.SEARCH, conn, filters, q, per_page, (page - 1) * per_page)
+        plain = query(spec, conn, filters, q, per_page, (page - 1) * per_page)
         where = plain.where("o", *([plain.match()] if q else []))
         if plain.postgres:  # the trigram indexes dropped inside this transaction, rolled back after
-            conn.execute(text("DROP INDEX ix_organizations_name_trgm, ix_organizations_name_en_trgm"))
+            conn.execute(text(f"DROP INDEX ix_{table}_{spec.name}_trgm, ix_{table}_{spec.other_name}_trgm"))
         items = [dict(r) for r in conn.execute(text(
-            f"SELECT o.* FROM organizations o{where} ORDER BY o.name, o.id LIMIT :limit OFFSET :offset"),
+            f"SELECT o.* FROM {table} o{where} ORDER BY o.{spec.name}, o.id LIMIT :limit OFFSET :offset"),
             plain.params).mappings()]
-        total = conn.execute(text(f"SELECT count(*) FROM organizations o{where}"), plain.params).scalar()
+        total = conn.execute(text(f"SELECT count(*) FROM {table} o{where}"), plain.params).scalar()
         conn.rollback()
     return {"items": items, "total": total}
 
 
-def _measure(engine, plan: list[tuple[str, dict, int]]) -> dict:
+def _measure(engine, plan: list[tuple[str, dict, int]], query=None, plain=None, count_cap=None) -> dict:
+    """Each query of `plan` by the register's search (`query(engine, filters, page, per_page)`,
+    default the organizations') and by its baseline (`plain`, the same), in turn; times in ms,
+    and the queries whose answers differ (ids of the page, or the count below the cap)."""
+    query, plain = query or search.SEARCH.query, plain or baseline
+    count_cap = count_cap or search.SEARCH.count_cap
     ours, base, kinds, wrong = [], [], {}, []
     for kind, filters, page in plan:
         start = time.perf_counter()
-        got = search.SEARCH.query(engine, filters, page, 50)
+        got = query(engine, filters, page, 50)
         mid = time.perf_counter()
-        expected = baseline(engine, filters, page, 50)
+        expected = plain(engine, filters, page, 50)
         end = time.perf_counter()
         ours.append((mid - start) * 1000)
         base.append((end - mid) * 1000)
         kinds.setdefault(kind, []).append(ours[-1])
-        same_total = got["total"] == expected["total"] or (
-            got.get("total_capped") and expected["total"] > search.SEARCH.count_cap)
+        same_total = got["total"] == expected["total"] or (got.get("total_capped") and expected["total"] > count_cap)
         if [r["id"] for r in got["items"]] != [r["id"] for r in expected["items"]] or not same_total:
             wrong.append((kind, filters, page))
-    return {"ours": _percentiles(ours), "baseline": _percentiles(base), "wrong": wrong,
+    return {"ours": _percentiles(ours), "baseline": _percentiles(base), "wrong": wrong, "times": ours,
             "by_kind": {k: _percentiles(v) for k, v in kinds.items()}}
 
 
