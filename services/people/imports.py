@@ -26,10 +26,6 @@ _KEY = tuple_(readmodel.people.c.subdistrict, readmodel.people.c.name_key)
 _NO_ONE = ""  # the consent's recorder, filled in with the importer's name when sealed
 
 
-def _check(fields: dict, row: int) -> str:
-    return located(fields, row)
-
-
 def importer(keys: KeyStore) -> Importer:
     """The people register's importer over its key store."""
 
@@ -54,7 +50,7 @@ def importer(keys: KeyStore) -> Importer:
 
     return Importer(
         schema=PersonRegistration(),
-        check=_check,
+        check=located,  # a row's center is its home area's
         stage=readmodel.STAGE,
         find=find,
         find_staged=found,

@@ -9,7 +9,7 @@ from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, de
 from sqlalchemy.engine import Connection, Engine
 
 from services.chassis.database import bulk_insert
-from services.chassis.privacy.sealing import BlindIndex, Sealer
+from services.chassis.privacy.sealing import BlindIndex, Sealer, is_sealed
 from services.chassis.registers.staging import Stage
 from services.contracts.people import events as ev
 
@@ -165,9 +165,10 @@ def plain_person(row: dict, sealer: Sealer | None) -> domain.Person:
 
 
 def _open(sealer: Sealer | None, name: str, value):
-    if sealer is None or not isinstance(value, str):
-        return value if not isinstance(value, str) or not value.startswith("pd1.") else None
-    return sealer.open(name, value)
+    """A stored value opened; a sealed one without its key (erased) is None."""
+    if not is_sealed(value):
+        return value
+    return sealer.open(name, value) if sealer is not None else None
 
 
 class Projection:

@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from services.chassis import permissions as can
 from services.chassis.envelope import Pending, new_ids
-from services.chassis.errors import CommandRejected, NotFound, rejected
+from services.chassis.errors import CommandRejected, Conflict, NotFound, rejected
 from services.chassis.permissions import Actor, User
 from services.chassis.privacy.keystore import KeyStore, scrub
 from services.chassis.registers import commands
@@ -76,7 +76,6 @@ def handle_request(store: EventStore, keys: KeyStore, actor: Actor, request_id: 
             current = request_row(conn, str(request_id))
         actor.require(can.HANDLE_REQUESTS, current["center"])
         if current["version"] != expected_version:
-            from services.chassis.errors import Conflict
             raise Conflict(ev.request_stream(current["id"]), current["version"])
         if current["status"] != "open":
             raise rejected("_schema", "request_closed")
