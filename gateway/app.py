@@ -29,7 +29,9 @@ def create_app(pool: RpcPool | None = None) -> Flask:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
-        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        # a request's body: a spreadsheet, or an item's attachment with its form (the knowledge
+        # service refuses a file over SANPHALANG_ATTACHMENT_MAX_BYTES itself, naming the limit)
+        MAX_CONTENT_LENGTH=max(8 * 1024 * 1024, config.attachment_max_bytes + 1024 * 1024),
         JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False
@@ -51,6 +53,11 @@ def create_app(pool: RpcPool | None = None) -> Flask:
     from .api import people
     api.register_blueprint(people.blp, url_prefix="/api/v1/people")
     api.register_blueprint(spreadsheets.people_blp, url_prefix="/api/v1/people")
+    from .api import campaigns, knowledge
+    api.register_blueprint(knowledge.blp, url_prefix="/api/v1/knowledge")
+    api.register_blueprint(campaigns.blp, url_prefix="/api/v1/campaigns")
+    from .api import learn
+    api.register_blueprint(learn.blp, url_prefix="/api/v1/learn")  # the public learning portal, no sign-in
     from . import web
     web.register(app)  # the pages (gateway/web/)
 

@@ -119,11 +119,12 @@ def verify(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     for chain in report["chains"]:
-        if chain["ok"]:
+        if chain["broken_seq"] is None:
             click.echo(f"chain {chain['source']}: ok, {chain['events']} events")
         else:
             click.echo(f"chain {chain['source']}: BROKEN at seq {chain['broken_seq']} "
                        f"({chain['events']} events verified before it)")
+        _files(chain)
     projection = report["projection"]
     if projection["equal"]:
         click.echo(f"projections: equal to a fresh replay at {projection['positions']}")
@@ -132,6 +133,18 @@ def verify(as_json: bool) -> None:
         for line in projection["differences"]:
             click.echo(f"  {line}")
     sys.exit(0 if report["ok"] else 1)
+
+
+def _files(chain: dict) -> None:
+    """A register's files checked against what its log recorded (knowledge's attachments)."""
+    files = chain.get("files")
+    if files is None:
+        return
+    if not files["changed"] and not files["missing"]:
+        click.echo(f"files {chain['source']}: ok, {files['checked']} as recorded")
+    for kind in ("changed", "missing"):
+        for found in files[kind]:
+            click.echo(f"files {chain['source']}: {kind.upper()} {found['sha256']} ({found['name']}, item {found['item']})")
 
 
 @main.command()
@@ -157,12 +170,19 @@ def health(service: str) -> None:
               help="People of this one role only (default: the four, in the mission's proportions).")
 @click.option("--trainings", type=click.FloatRange(0, 1), default=0.1, show_default=True,
               help="The share of the people given trainings after they are registered.")
-@click.option("--seed", type=int, help="The same seed makes the same rows (default: 2559 organizations, 2562 people).")
-def demo(orgs: int | None, people: int | None, role: str | None, trainings: float, seed: int | None) -> None:
-    """Register realistic demo organizations and people through the running system."""
-    if not (orgs or people):
-        raise click.UsageError("--orgs N, --people N, or both")
+@click.option("--knowledge", type=click.IntRange(min=1),
+              help="How many knowledge items (most published, some in review or drafts, a few archived).")
+@click.option("--campaigns", type=click.IntRange(min=1), help="How many campaign issues, with results over time.")
+@click.option("--seed", type=int, help="The same seed makes the same rows (default: 2559 organizations, 2562 people, "
+                                       "2563 knowledge items, 2564 campaigns).")
+def demo(orgs: int | None, people: int | None, role: str | None, trainings: float, knowledge: int | None,
+         campaigns: int | None, seed: int | None) -> None:
+    """Register realistic demo organizations, people, knowledge items and campaigns through the
+    running system."""
+    if not (orgs or people or knowledge or campaigns):
+        raise click.UsageError("--orgs N, --people N, --knowledge N, --campaigns N, or several of them")
     from .demo import register_command
+    from .demo_knowledge import load_knowledge
     from .demo_people import register_people
 
     with _rpc() as rpc:
@@ -170,6 +190,8 @@ def demo(orgs: int | None, people: int | None, role: str | None, trainings: floa
             register_command(rpc.orgs, orgs, 2559 if seed is None else seed)
         if people:
             register_people(rpc.people, people, 2562 if seed is None else seed, role, trainings)
+        if knowledge or campaigns:  # the knowledge service is asked only then
+            load_knowledge(rpc.knowledge, knowledge, campaigns, seed)
 
 
 @main.command(name="import")

@@ -34,7 +34,8 @@ SERVICES: tuple[Service, ...] = (
     Service("orgs", "services.orgs.service:OrgsService", source=True, contract="services.contracts.orgs"),
     Service("people", "services.people.service:PeopleService", source=True, contract="services.contracts.people",
             personal=True),
-    Service("knowledge", None, source=True),  # issue 14
+    Service("knowledge", "services.knowledge.service:KnowledgeService", source=True,
+            contract="services.contracts.knowledge"),
     Service("reporting", "services.reporting.service:ReportingService"),
 )
 BY_NAME = {service.name: service for service in SERVICES}

@@ -33,6 +33,8 @@ DEFAULTS = {
     "SANPHALANG_LOG_FORMAT": "auto",  # json | text | auto (text on a terminal, JSON otherwise)
     "SANPHALANG_MASTER_KEY": "",  # empty: var/master.key, made on first use (development); base64 of 32+ bytes
     "SANPHALANG_LOG_LEVEL": "INFO",  # DEBUG, INFO, WARNING, ERROR (`sanphalang -v`: DEBUG)
+    "SANPHALANG_KNOWLEDGE_FILES": "",  # empty: var/knowledge-files; the knowledge items' attachments, by content hash
+    "SANPHALANG_ATTACHMENT_MAX_BYTES": str(20 * 1024 * 1024),  # the largest file an item may carry
 }
 
 
@@ -93,6 +95,14 @@ class Settings:
         from services.chassis.assertions import Keyring
 
         return Keyring(self.keys_dir, audience)
+
+    @property
+    def knowledge_files(self) -> Path:
+        return Path(env("SANPHALANG_KNOWLEDGE_FILES") or self.var_dir / "knowledge-files")
+
+    @property
+    def attachment_max_bytes(self) -> int:
+        return int(env("SANPHALANG_ATTACHMENT_MAX_BYTES"))
 
     def key_store_url(self, service: str) -> str:
         """The key store of a register of personal data, apart from its event database:

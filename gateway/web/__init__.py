@@ -24,11 +24,14 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 NAV = (
     ("web.orgs", "web_nav_orgs", permissions.READ_ORGS),
     ("web.people", "web_nav_people", permissions.READ_PEOPLE),
+    ("web.knowledge", "web_nav_knowledge", permissions.READ_KNOWLEDGE),
+    ("web.campaigns", "web_nav_campaigns", permissions.READ_KNOWLEDGE),
     ("web.data_requests", "web_nav_requests", permissions.HANDLE_REQUESTS),
     ("web.indicators", "web_nav_indicators", permissions.READ_INDICATORS),
     ("web.imports", "web_nav_import", permissions.IMPORT_ORGS),
     ("web.audit", "web_nav_audit", permissions.AUDIT),
     ("web.processing", "web_nav_privacy", permissions.READ_INDICATORS),
+    ("web.learn", "web_nav_learn", permissions.READ_PUBLIC),
 )
 
 
@@ -142,6 +145,8 @@ def register(app) -> None:
     from . import actions  # noqa: F401  (record actions, duplicates)
     from . import audit, imports, indicators  # noqa: F401  (the audit, import and indicator pages)
     from . import people, people_actions, people_rights  # noqa: F401  (the people register's pages)
+    from . import learn  # noqa: F401  (the public learning portal)
+    from . import campaign_actions, campaigns, knowledge, knowledge_actions  # noqa: F401  (knowledge, staff pages)
 
     from . import account
 

@@ -87,6 +87,19 @@ CORE: dict[str, tuple[str, str]] = {
         "ในกรุงเทพมหานครต้องระบุเขต เพื่อกำหนดศูนย์ประสานงาน",
         "A Bangkok location needs its district to find its coordination center",
     ),
+    "markup_not_allowed": (
+        "ห้ามมีแท็ก HTML หรือโค้ด (เช่น <script>) ในช่องนี้ ใช้ข้อความธรรมดา",
+        "No HTML tags or code (such as <script>) here: plain text only",
+    ),
+    "html_not_allowed": (
+        "ห้ามใส่ HTML ในเนื้อหา ใช้รูปแบบ Markdown (เช่น **ตัวหนา** [ลิงก์](https://...))",
+        "No HTML in the body: use Markdown (e.g. **bold**, [link](https://...))",
+    ),
+    "unsafe_link": (
+        "ลิงก์ต้องขึ้นต้นด้วย http:// หรือ https:// (ไม่รับ javascript: หรือ data:)",
+        "A link must start with http:// or https:// (javascript: and data: are refused)",
+    ),
+    "invalid_url": ("ที่อยู่เว็บไม่ถูกต้อง", "Not a valid web address"),
     "invalid_date": ("วันที่ไม่ถูกต้อง (ปี-เดือน-วัน เช่น 2568-03-15)", "Not a valid date (year-month-day, e.g. 2025-03-15)"),
     "date_in_future": ("วันที่ต้องไม่เกินวันนี้", "The date may not be in the future"),
     "not_a_list": ("ต้องเป็นรายการ", "Must be a list"),

@@ -28,20 +28,27 @@ EDIT_PERSON = "edit_person"  # correct, assign and end roles (for the role's cen
 IMPORT_PEOPLE = "import_people"
 HANDLE_REQUESTS = "handle_requests"  # data-subject requests of the center's people: record, handle, restrict
 ERASE_PERSON = "erase_person"  # erasure (PDPA s.33) is final: central admins only
+# The knowledge base and the campaign issues
+READ_PUBLIC = "read_public"  # published knowledge, running and concluded campaigns, names people let be published
+READ_KNOWLEDGE = "read_knowledge"  # every item and campaign, drafts and archived ones too
+WRITE_KNOWLEDGE = "write_knowledge"  # draft, revise, submit and attach to the center's items; its campaigns
+PUBLISH_KNOWLEDGE = "publish_knowledge"  # review: publish or return, archive and restore (central admins)
 # Running the network
 REBUILD = "rebuild"  # replay reporting from the logs
 MANAGE_USERS = "manage_users"
 SET_TARGETS = "set_targets"
 ACTIONS = (READ_INDICATORS, READ_ORGS, AUDIT, READ_EVENTS, CREATE_ORG, EDIT_ORG, IMPORT_ORGS, READ_PEOPLE,
-           CREATE_PERSON, EDIT_PERSON, IMPORT_PEOPLE, HANDLE_REQUESTS, ERASE_PERSON, REBUILD, MANAGE_USERS,
-           SET_TARGETS)
+           CREATE_PERSON, EDIT_PERSON, IMPORT_PEOPLE, HANDLE_REQUESTS, ERASE_PERSON, READ_PUBLIC, READ_KNOWLEDGE,
+           WRITE_KNOWLEDGE, PUBLISH_KNOWLEDGE, REBUILD, MANAGE_USERS, SET_TARGETS)
 CENTER_WRITES = frozenset({CREATE_ORG, EDIT_ORG, IMPORT_ORGS, CREATE_PERSON, EDIT_PERSON, IMPORT_PEOPLE,
-                           HANDLE_REQUESTS})
+                           HANDLE_REQUESTS, WRITE_KNOWLEDGE})
 
 _READS = {
     READ_INDICATORS: {CENTER_STAFF, ADMIN, AUDITOR, PUBLIC, SERVICE},
     READ_ORGS: {CENTER_STAFF, ADMIN, AUDITOR},
     READ_PEOPLE: {CENTER_STAFF, ADMIN, AUDITOR},
+    READ_PUBLIC: {CENTER_STAFF, ADMIN, AUDITOR, PUBLIC, SERVICE},
+    READ_KNOWLEDGE: {CENTER_STAFF, ADMIN, AUDITOR},
     AUDIT: {ADMIN, AUDITOR},
     READ_EVENTS: {ADMIN, AUDITOR, SERVICE},
 }

@@ -70,7 +70,7 @@ class EventStore:
         Everything that does not depend on the place in the log (ids, time, serialized data,
         `prepare`'s read-model writes) happens before the lock, so concurrent appends of
         several replicas overlap all but numbering, hashing and inserting the events."""
-        drafts = self._drafts(pending)
+        drafts = self._drafts(pending, actor)
         try:
             with self.engine.begin() as conn:
                 if prepare is not None:
@@ -96,12 +96,14 @@ class EventStore:
                 raise
             raise conflict from error
 
-    def _drafts(self, pending: list[Pending]) -> list[tuple[dict, bytes]]:
-        """Each event but its place in the log, with its data serialized once."""
+    def _drafts(self, pending: list[Pending], actor: dict) -> list[tuple[dict, bytes]]:
+        """Each event but its place in the log (with who and when: a read model may keep
+        them), its data serialized once."""
         at = utc_timestamp()
         return [
             ({"id": event_id, "source": self.source, "stream": item.stream, "version": item.version,
-              "type": item.type, "schema": item.schema, "at": at, "data": item.data}, canonical_json(item.data))
+              "type": item.type, "schema": item.schema, "at": at, "actor": actor, "data": item.data},
+             canonical_json(item.data))
             for item, event_id in zip(pending, new_ids(len(pending)))
         ]
 
@@ -176,6 +178,12 @@ class EventStore:
             query = query.where(tables.events.c.at <= until)
         with self.engine.connect() as conn:
             return [self._envelope(row) for row in conn.execute(query.order_by(tables.events.c.version))]
+
+    def events_of_types(self, types: tuple[str, ...]) -> list[dict]:
+        """Every event of these types, in log order (a register's check of what it recorded)."""
+        query = select(tables.events).where(tables.events.c.type.in_(types)).order_by(tables.events.c.seq)
+        with self.engine.connect() as conn:
+            return [self._envelope(row) for row in conn.execute(query)]
 
     def stream_version(self, stream: str) -> int:
         query = select(func.max(tables.events.c.version)).where(tables.events.c.stream == stream)

@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
@@ -122,6 +123,52 @@ class Text(QuickValidation, fields.String):
         return text_
 
 
+class LongText(Text):
+    """Text of several lines (a body, a problem statement): line breaks and tabs are kept,
+    Windows line ends read as plain ones; other control characters are refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if type(value) is not str:
+            return super()._deserialize(value, attr, data, **kwargs)
+        text_ = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+        if CONTROL.search(text_.replace("\n", "").replace("\t", "")):
+            raise self.make_error("control")
+        if not text_ and self.required:
+            raise self.make_error("blank")
+        return text_
+
+
+_MARKUP = re.compile(r"<\s*[A-Za-z!/?]")
+
+
+def no_markup(value: str) -> None:
+    """Plain text holds no HTML or XML markup (a tag, a comment): it is shown as written, and
+    markup in a title or a tag is somebody trying something."""
+    if isinstance(value, str) and _MARKUP.search(value):
+        raise ValidationError("markup_not_allowed")
+
+
+class Url(Text):
+    """A web address: http or https with a host, no spaces; `javascript:`, `data:` and every
+    other scheme are refused."""
+
+    default_error_messages = {**Text.default_error_messages, "scheme": "unsafe_link", "url": "invalid_url"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        address = super()._deserialize(value, attr, data, **kwargs)
+        if not address:
+            return address
+        try:
+            parts = urlsplit(address)
+        except ValueError:
+            raise self.make_error("url") from None
+        if parts.scheme.lower() not in ("http", "https"):
+            raise self.make_error("scheme")
+        if not parts.netloc or any(c.isspace() for c in address) or "<" in address or ">" in address or '"' in address:
+            raise self.make_error("url")
+        return address
+
+
 class WholeNumber(QuickValidation, fields.Integer):
     """An integer given as a number or as text in Thai or Arabic digits (๒๕๖๕, "1,200")."""
 
@@ -162,15 +209,20 @@ def past_year(year: int, today: date | None = None) -> int:
 
 
 class IsoDate(fields.Date):
-    """An ISO date whose year may be B.E. (2568-03-15), in Thai or Arabic digits; never future."""
+    """An ISO date whose year may be B.E. (2568-03-15), in Thai or Arabic digits; never future
+    unless `future=True` (a plan's dates)."""
 
     default_error_messages = {"invalid": "invalid_date"}
+
+    def __init__(self, *args, future: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.future = future
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str):
             value = common_era_date_text(value)
         day = super()._deserialize(value, attr, data, **kwargs)
-        if day > date.today():
+        if not self.future and day > date.today():
             raise ValidationError("date_in_future")
         return day
 
@@ -249,6 +301,6 @@ def load_what_loads(schema: Schema, payload, row: int | None = None, **kwargs) -
 
 
 __all__ = [
-    "EXCLUDE", "Code", "Codes", "IsoDate", "StrictSchema", "Text", "WholeNumber", "Year", "between", "coded",
+    "EXCLUDE", "Code", "Codes", "IsoDate", "LongText", "StrictSchema", "Text", "Url", "WholeNumber", "no_markup", "Year", "between", "coded",
     "iso_day", "load", "load_what_loads", "located", "max_length", "one_of", "past_year", "problems_from",
 ]

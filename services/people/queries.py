@@ -3,6 +3,9 @@
 person's full record is recorded (`full_reads`) with who, when and why, and no personal value."""
 from __future__ import annotations
 
+import json
+from datetime import date
+
 from sqlalchemy import select
 
 from services.chassis.envelope import utc_timestamp
@@ -184,3 +187,20 @@ def _last_center(events: list[dict]) -> str | None:
 def names(store: EventStore, actor: Actor, person_ids: list) -> dict:
     rows = readmodel.rows(store.engine, [str(p) for p in person_ids][:500])
     return {p: listed(row, actor)["name"] for p, row in rows.items() if row["listed"] == "y"}
+
+
+def public_names(store: EventStore, person_ids: list) -> dict:
+    """What another register's public pages may show of listed people: their roles and center,
+    and their name only while a consent in force covers naming in the network's publications
+    (`publication`); anyone else appears as a role at a center."""
+    rows = readmodel.rows(store.engine, [str(p) for p in person_ids][:500])
+    return {p: {"roles": row["roles"].split(), "center": row["center"],
+                "name": row["name"] if _may_be_named(row) else None}
+            for p, row in rows.items() if row["listed"] == "y"}
+
+
+def _may_be_named(row: dict) -> bool:
+    today = date.today().isoformat()
+    consents = json.loads(row["detail"]).get("consents", {}).values()
+    return any("publication" in c.get("purposes", []) and not c.get("withdrawn_on")
+               and (not c.get("expires_on") or c["expires_on"] >= today) for c in consents)

@@ -149,6 +149,13 @@ class PeopleService(EventSource, SpreadsheetImports):
         return queries.history(self.log, self.keys, self.asking(assertion, can.READ_PEOPLE), person_id, reason)
 
     @rpc
+    def public_names(self, assertion, person_ids):
+        """Roles and centers of listed people, and names only where they consented to be named
+        publicly: for public pages (the learning portal) and the other registers' checks."""
+        self.asking(assertion, can.READ_PUBLIC)
+        return queries.public_names(self.log, person_ids)
+
+    @rpc
     def names(self, assertion, person_ids):
         """The names of listed people, for another register's pages (shown, never copied)."""
         return queries.names(self.log, self.asking(assertion, can.READ_PEOPLE), person_ids)

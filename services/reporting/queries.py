@@ -1,4 +1,6 @@
-"""What reporting answers: indicator values per scope as of any date, with targets."""
+"""What reporting answers: indicator values per scope as of any date, with targets, and the
+breakdowns of their records by code (knowledge items by category, kind and status, campaigns
+by status)."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -7,7 +9,7 @@ from sqlalchemy.engine import Engine
 from services import reference
 
 from services.contracts.reporting import INDICATORS, NATION, SCOPES
-from .projections import indicator_deltas
+from .projections import breakdown_deltas, indicator_deltas
 
 
 def scope_name(scope: str, code: str) -> tuple[str, str]:
@@ -52,4 +54,36 @@ def indicator_values(engine: Engine, scope: str = "nation", code: str | None = N
                 for i in INDICATORS
             ],
         })
+    return {"scope": scope, "as_of": as_of, "places": places}
+
+
+
+def breakdown_values(engine: Engine, scope: str = "nation", code: str | None = None, as_of: str | None = None) -> dict:
+    """The breakdowns of every place of `scope` (or just `code`) as of a Bangkok date:
+    {"scope", "as_of", "places": [{scope, code, name_th, name_en, "breakdowns":
+    {indicator: {dimension: {code: count}}}}]}, non-zero counts only. The codes are the
+    register's (its contract's code lists label them); what each breakdown counts is its
+    projector's (docs/decisions.md, Reporting)."""
+    if scope not in SCOPES:
+        raise ValueError(scope)
+    t = breakdown_deltas
+    query = (
+        select(t.c.code, t.c.indicator, t.c.dimension, t.c.value, func.sum(t.c.delta))
+        .where(t.c.scope == scope)
+        .group_by(t.c.code, t.c.indicator, t.c.dimension, t.c.value)
+    )
+    if code:
+        query = query.where(t.c.code == code)
+    if as_of:
+        query = query.where(t.c.day <= as_of)
+    found: dict[str, dict] = {}
+    with engine.connect() as conn:
+        for place, indicator, dimension, value, n in conn.execute(query):
+            if n:
+                found.setdefault(place, {}).setdefault(indicator, {}).setdefault(dimension, {})[value] = int(n)
+    places = []
+    for place in sorted(set(found) | ({code} if code else {NATION} if scope == "nation" else set())):
+        name_th, name_en = scope_name(scope, place)
+        places.append({"scope": scope, "code": place, "name_th": name_th, "name_en": name_en,
+                       "breakdowns": found.get(place, {})})
     return {"scope": scope, "as_of": as_of, "places": places}

@@ -42,6 +42,11 @@ class ReportingService:
         return queries.indicator_values(self.subscriber.engine, scope, code, as_of)
 
     @rpc
+    def breakdowns(self, assertion, scope="nation", code=None, as_of=None):
+        self.asking(assertion, can.READ_INDICATORS)
+        return queries.breakdown_values(self.subscriber.engine, scope, code, as_of)
+
+    @rpc
     def positions(self, assertion):
         self.asking(assertion, can.READ_INDICATORS)
         return {source: self.subscriber.position(source) for source in BUILT_SOURCES}

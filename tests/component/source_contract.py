@@ -4,7 +4,8 @@ out gap-free and chained, tampering is found, a rejected command and a rejected 
 nothing. Run against the register's own nameko service, in this process, on SQLite and on
 PostgreSQL.
 
-A register's test module subclasses `SourceContract` (as `Test<Register>Source`) and provides
+A register's test module subclasses `SourceContract` (as `Test<Register>Source`; one with
+spreadsheet imports, `ImportContract`) and provides
 one fixture, `case`, returning a `SourceCase` over a fresh store of the backend under test
 (`database_url`); see tests/component/test_orgs_source.py."""
 from __future__ import annotations
@@ -41,6 +42,10 @@ class SourceCase:
     spoil: Callable[[dict], dict]
     stream_of: Callable[[str], str]
     records: Callable[[], int]
+    refuse: Callable[[object, str], dict] | None = None  # a refused command; default: register `bad`
+
+    def refused(self, key: str) -> dict:
+        return self.refuse(self.service, key) if self.refuse else self.service.register(self.bad, key=key)
 
 
 class SourceContract:
@@ -79,7 +84,7 @@ class SourceContract:
         case.create(case.service, 1, None)
         head, keys = self.head(case), self.keys(case)
         with pytest.raises(CommandRejected) as error:
-            case.service.register(case.bad, key="key-refused")
+            case.refused("key-refused")
         assert error.value.problems and all(p["field"] and p["code"] for p in error.value.problems)
         assert (self.head(case), self.keys(case), case.records()) == (head, keys, 1)
 
@@ -117,6 +122,11 @@ class SourceContract:
             conn.execute(text("UPDATE events SET data = :d WHERE seq = 3"), {"d": '{"name":"ปลอม"}'})
         report = case.service.verify_chain()
         assert (report["ok"], report["broken_seq"], report["events"]) == (False, 3, 2)
+
+
+
+class ImportContract(SourceContract):
+    """The suite of a register that imports spreadsheets: all rows or none, staged imports."""
 
     # -- imports ------------------------------------------------------------------------------
 

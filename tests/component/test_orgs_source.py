@@ -13,12 +13,12 @@ from tests.component.conftest import orgs_store
 from tests.inprocess import InProcess
 from tests.keys import asker, signed
 
-from .source_contract import ACTOR, SourceCase, SourceContract
+from .source_contract import ACTOR, ImportContract, SourceCase
 
 ROWS = org_rows(50, seed=41)  # distinct names in distinct places: each a new organization
 
 
-class TestOrgsSource(SourceContract):
+class TestOrgsSource(ImportContract):
     @pytest.fixture
     def case(self, database_url):
         store = orgs_store(database_url)

@@ -10,12 +10,12 @@ from services.people import readmodel
 from services.people.names import normalize
 from tests.people import people_service, unique_people
 
-from .source_contract import ACTOR, SourceCase, SourceContract
+from .source_contract import ACTOR, ImportContract, SourceCase
 
 ROWS = unique_people(50, seed=43)
 
 
-class TestPeopleSource(SourceContract):
+class TestPeopleSource(ImportContract):
     @pytest.fixture
     def case(self, database_url, tmp_path):
         people = people_service(database_url, f"sqlite:///{tmp_path / 'keys.sqlite'}")

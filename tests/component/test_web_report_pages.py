@@ -15,6 +15,7 @@ from services.reporting.service import ReportingService
 from tests import keys
 from tests.inprocess import InProcess, Pool
 from tests.keys import asker, signing
+from tests.knowledge import knowledge_service
 from tests.people import people_service
 
 AUDITOR = permissions.User("audit", permissions.AUDITOR)
@@ -43,9 +44,10 @@ def client(store, tmp_path, monkeypatch):
     projections.create_schema(engine)
     orgs = InProcess(OrgsService, log=store, asking=asker("orgs"))
     people = people_service(f"sqlite:///{tmp_path / 'people.sqlite'}", f"sqlite:///{tmp_path / 'keys.sqlite'}").service
-    reporting = Reporting(ReportingService, subscriber=subscriber, orgs=orgs, people=people, asking=asker("reporting"),
-                          signing=signing())
-    app = create_app(pool=Pool(orgs=orgs, people=people, reporting=reporting))
+    knowledge = knowledge_service(f"sqlite:///{tmp_path / 'knowledge.sqlite'}", tmp_path / "files").service
+    reporting = Reporting(ReportingService, subscriber=subscriber, orgs=orgs, people=people, knowledge=knowledge,
+                          asking=asker("reporting"), signing=signing())
+    app = create_app(pool=Pool(orgs=orgs, people=people, knowledge=knowledge, reporting=reporting))
     app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=False, TESTING=True)
     user = {"now": permissions.ANONYMOUS}
     for module in (web, api):  # the pages, and whom the gateway signs the calls for

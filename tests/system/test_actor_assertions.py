@@ -16,7 +16,6 @@ from services.chassis.assertions import ALGORITHM, Signer, make_key_pair
 from services.chassis.errors import AssertionRefused, CommandRejected, Forbidden
 from services.chassis.permissions import ADMIN, AUDITOR, CENTER_STAFF, SERVICE, User
 from tests.keys import GATEWAY, KEYS, REPORTING
-from tests.support import running_system
 
 CHIANG_MAI = {"province": "50", "district": "5001", "subdistrict": "500101"}  # center P50
 KORAT = {"province": "30", "district": "3001", "subdistrict": "300101"}  # center P30
@@ -25,9 +24,20 @@ STAFF_P50 = User("staff50", CENTER_STAFF, "P50")
 
 
 @pytest.fixture(scope="module")
-def system(tmp_path_factory):
-    with running_system(tmp_path_factory.mktemp("assertions"), "sqlite") as running:
-        yield running
+def system(shared_system):
+    """The run's running system on SQLite (what is refused here does not depend on the backend)."""
+    return shared_system("sqlite")
+
+
+@pytest.fixture(autouse=True)
+def log_start(system) -> int:
+    """Where orgs' log stood when the test began: the system is shared, and a test finds its
+    own security lines only."""
+    _LOG_START["orgs"] = len(system.log("orgs"))
+    return _LOG_START["orgs"]
+
+
+_LOG_START = {"orgs": 0}
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +71,9 @@ def token(user: User, call: str, audience: str = "orgs", request: str = "r-1", s
 
 
 def security_lines(system, code: str) -> list[str]:
-    return [line for line in system.log("orgs").splitlines() if "sanphalang.security" in line and code in line]
+    """orgs' security lines with `code`, written since the test began."""
+    return [line for line in system.log("orgs")[_LOG_START["orgs"]:].splitlines()
+            if "sanphalang.security" in line and code in line]
 
 
 def test_a_made_up_actor_is_refused_in_either_place_it_could_be_put(system, org):

@@ -30,7 +30,10 @@ from nameko.rpc import RPC_QUEUE_TEMPLATE, RPC_REPLY_QUEUE_TEMPLATE, get_rpc_exc
 from nameko.standalone.rpc import StandaloneProxyBase
 
 from services.chassis.broker import BATCH, events_exchange
+from services.chassis.errors import CommandRejected
 from services.registry import GATEWAY, PROCESSES, SOURCES
+from tests.knowledge import campaign_payload
+from tests.people import unique_people
 from tests.support import ROOT, System
 
 from .api import nation_value, register, wait_for
@@ -124,7 +127,7 @@ def broker():
 
 @pytest.fixture(scope="module")
 def system(broker, tmp_path_factory):
-    """orgs, reporting and the gateway, each as its own broker user; the CLI as `operator`."""
+    """Every service and the gateway, each as its own broker user; the CLI as `operator`."""
     workdir = tmp_path_factory.mktemp("system-broker-users")
     running = System(workdir, broker.uris[OPERATOR], {}, SANPHALANG_QUEUE_TYPE="quorum")
     try:
@@ -152,6 +155,18 @@ def test_an_organization_registered_through_the_gateway_reaches_the_indicators(s
     created = register(system.url)
     assert created.status_code == 201, created.text
     wait_for(lambda: nation_value(system.url) == before + 1, timeout=15)
+
+
+def test_knowledge_asks_people_under_its_own_user(system):
+    """knowledge → people.public_names (RPC, signed as itself, through a reply queue of its
+    own): a campaign naming a listed person is registered, one naming nobody listed is refused."""
+    with system.rpc() as rpc:
+        person = rpc.people.register({**unique_people(1, seed=131)[0], "roles": [{"role": "online_worker"}]})
+        campaign = rpc.knowledge.register_campaign(campaign_payload(1, workers=[person["id"]]))
+        assert campaign["workers"] == [person["id"]]
+        with pytest.raises(CommandRejected) as refused_campaign:
+            rpc.knowledge.register_campaign(campaign_payload(2, workers=["00000000-0000-4000-8000-000000000000"]))
+        assert [p["code"] for p in refused_campaign.value.problems] == ["unknown_person"]
 
 
 def test_each_services_health_probe_works_under_its_own_user(broker, system):
@@ -224,6 +239,14 @@ def test_a_source_reads_no_other_services_queue_and_publishes_no_other_sources_e
     refused(publish, orgs, RPC_EXCHANGE, "reporting.replay")  # topic permission: it calls no one
     refused(bind_reply_queue, orgs, "reporting.*")  # nor listens to another service's requests
     publish(orgs, events("orgs"), "not-bound")  # control: its own exchange it may publish to
+
+
+def test_knowledge_calls_no_other_rpc_of_people_nor_anyone_else(broker, system):
+    knowledge = broker.uris["knowledge"]
+    refused(publish, knowledge, RPC_EXCHANGE, "people.names")  # names only people.public_names
+    refused(publish, knowledge, RPC_EXCHANGE, "orgs.get")
+    refused(bind_reply_queue, knowledge, "people.*")  # nor listens to people's requests
+    refused(publish, knowledge, events("people"), BATCH)
 
 
 def test_reporting_cannot_publish_events(broker, system):

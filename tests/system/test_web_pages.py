@@ -9,16 +9,18 @@ import sys
 import pytest
 import requests
 
-from tests.support import ROOT, running_system
+from tests.support import ROOT
 
 PASSWORD = "correct horse battery staple"
 
 
+STAFF, AUDITOR = "webstaff50", "webauditor1"  # names of this module's own: the system is shared
+
+
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory):
-    """One running system (SQLite: the pages do not depend on the backend)."""
-    with running_system(tmp_path_factory.mktemp("web"), "sqlite") as system:
-        yield system
+def pages(shared_system):
+    """The run's running system on SQLite (the pages do not depend on the backend)."""
+    return shared_system("sqlite")
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +29,7 @@ def web(pages):
     system = pages
     if requests.get(f"{system.url}/sign-in", timeout=10).status_code != 200:
         pytest.skip("no sign-in page yet (gateway/web/account.py)")
-    for name, role, center in (("staff50", "center_staff", "P50"), ("auditor1", "auditor", None)):
+    for name, role, center in ((STAFF, "center_staff", "P50"), (AUDITOR, "auditor", None)):
         args = ["users", "add", name, "--role", role, *(["--center", center] if center else []), "--password-stdin"]
         made = subprocess.run([sys.executable, "-m", "sanphalang", *args], input=PASSWORD + "\n", text=True,
                               env=system.env, cwd=ROOT, capture_output=True, timeout=60)
@@ -73,7 +75,7 @@ def form(session, url, path, **values):
 
 
 def test_a_center_staff_creates_edits_and_reads_the_history(web):
-    staff = sign_in(web.url, "staff50")
+    staff = sign_in(web.url, STAFF)
     created = form(staff, web.url, "/orgs/new", name="กลุ่มออมทรัพย์บ้านหน้าเว็บ", founded_year="๒๕๕๙", members="๒๕")
     assert created.status_code == 302, created.text[:500]
     record = created.headers["Location"]
@@ -86,11 +88,11 @@ def test_a_center_staff_creates_edits_and_reads_the_history(web):
                   members="40")
     assert edited.status_code == 302
     history = staff.get(f"{web.url}{org_path}/history", timeout=10).text
-    assert "<del>25</del>" in history and "<ins>40</ins>" in history and "staff50" in history
+    assert "<del>25</del>" in history and "<ins>40</ins>" in history and STAFF in history
 
 
 def test_a_bad_year_is_shown_in_thai_next_to_the_field(web):
-    staff = sign_in(web.url, "staff50")
+    staff = sign_in(web.url, STAFF)
     answer = form(staff, web.url, "/orgs/new", name="กลุ่มปีผิด", founded_year="๒๖๙๙")
     assert answer.status_code == 422
     assert '<p class="problem" id="founded_year-problem">ปีต้องไม่เกินปีปัจจุบัน</p>' in answer.text
@@ -98,7 +100,7 @@ def test_a_bad_year_is_shown_in_thai_next_to_the_field(web):
 
 
 def test_a_stale_edit_shows_both_versions(web):
-    first, second = sign_in(web.url, "staff50"), sign_in(web.url, "staff50")
+    first, second = sign_in(web.url, STAFF), sign_in(web.url, STAFF)
     created = form(first, web.url, "/orgs/new", name="กลุ่มสองคนแก้", members="10")
     path = created.headers["Location"].removeprefix(web.url)
     stale = first.get(f"{web.url}{path}/edit", timeout=10).text  # the first editor opens the form
@@ -113,11 +115,11 @@ def test_a_stale_edit_shows_both_versions(web):
 
 
 def test_an_auditor_cannot_edit_and_a_script_stays_text(web):
-    staff = sign_in(web.url, "staff50")
+    staff = sign_in(web.url, STAFF)
     created = form(staff, web.url, "/orgs/new", name="<script>alert(1)</script>")
     path = created.headers["Location"].removeprefix(web.url)
     page = staff.get(f"{web.url}{path}", timeout=10).text
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    auditor = sign_in(web.url, "auditor1")
+    auditor = sign_in(web.url, AUDITOR)
     assert auditor.get(f"{web.url}{path}/edit", timeout=10).status_code == 403
     assert "/edit" not in auditor.get(f"{web.url}{path}", timeout=10).text

@@ -11,15 +11,15 @@ import pytest
 import requests
 
 from tests.system.api import org, register, wait_for
-from tests.support import ROOT, running_system
+from tests.support import ROOT
 
 PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="module")
-def system(tmp_path_factory):
-    with running_system(tmp_path_factory.mktemp("web-reports"), "sqlite") as running:
-        yield running
+def system(shared_system):
+    """The run's running system on SQLite (the pages do not depend on the backend)."""
+    return shared_system("sqlite")
 
 
 def nation_cell(url: str) -> int:

@@ -7,6 +7,7 @@ settings the code reads (sanphalang.config).
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import json
 import re
 import shlex
@@ -17,12 +18,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from nameko.rpc import RPC_QUEUE_TEMPLATE, RPC_REPLY_QUEUE_TEMPLATE, get_rpc_exchange
+from nameko.rpc import RPC_QUEUE_TEMPLATE, RPC_REPLY_QUEUE_TEMPLATE, Rpc, RpcProxy, get_rpc_exchange
 from nameko.standalone.rpc import StandaloneProxyBase
 
 from sanphalang.config import DATABASE_SERVICES, DEFAULTS, RUNNING_SERVICES, SERVICES, SOURCES
 from services.chassis.broker import BATCH, events_exchange
-from services.registry import GATEWAY, KEY_STORES
+from services.registry import GATEWAY, KEY_STORES, service_class
 from services.settings import MASTER_KEY, PRIVATE, key_store_var
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +56,7 @@ OPERATOR = "operator"
 BROKER_USERS = (*SERVICES, OPERATOR)
 CLIENTS = (GATEWAY, OPERATOR)  # standalone RPC clients only
 REPORTING = "reporting"
+KNOWLEDGE = "knowledge"
 PLACEHOLDER = "CHANGE-ME"
 
 
@@ -460,8 +462,8 @@ def test_k8s_env_references_resolve(objects, deployments):
         for source in main.get("envFrom", []):
             assert source["configMapRef"]["name"] in config_maps, name
         for env in main.get("env", []):
-            if "value" in env:  # a path: the keys' mounts (test_k8s_*_keys below)
-                assert env["name"] in KEY_PATH_VARS, (name, env)
+            if "value" in env:  # a path of its own mounts: the keys', knowledge's files (below)
+                assert env["name"] in path_vars(name), (name, env)
                 continue
             ref = env["valueFrom"]["secretKeyRef"]
             secret = secrets[ref["name"]]
@@ -574,6 +576,11 @@ def events(source: str) -> str:
     return events_exchange(source).name
 
 
+# The RPCs a register makes to another, signed as itself: knowledge checks with people that the
+# people an item or a campaign names are listed (people.public_names).
+CALLS = {KNOWLEDGE: {"people.public_names"}}
+
+
 def by_user(entries: list[dict]) -> dict[str, dict]:
     found = {}
     for entry in entries:
@@ -656,9 +663,41 @@ def test_sources_publish_only_their_own_events(permissions, topic_permissions):
         for any_source in SOURCES:
             for action in ("configure", "write", "read"):
                 assert not may(permission, action, batch_queue(any_source)), (source, action)
-        # It calls no other service.
+        # It calls no other service but the RPCs its code makes (test below).
         for other in (s for s in SERVICES if s not in (source, GATEWAY)):
             assert not may(topic_permissions[source], "write", f"{other}.health"), (source, other)
+
+
+def rpc_methods(service: str) -> list[str]:
+    cls = service_class(service)
+    return [name for name, function in inspect.getmembers(cls, callable)
+            if any(isinstance(e, Rpc) for e in getattr(function, "nameko_entrypoints", ()))]
+
+
+def calls_made(source: str) -> set[str]:
+    """The RPCs a register's code makes to another service, as routing keys: each
+    `self.<proxy>.<method>(` in its service's module, for each RpcProxy the service holds."""
+    cls = service_class(source)
+    text = inspect.getsource(inspect.getmodule(cls))
+    return {f"{proxy.target_service}.{method}"
+            for attribute, proxy in vars(cls).items() if isinstance(proxy, RpcProxy)
+            for method in re.findall(rf"self\.{attribute}\.(\w+)\(", text)}
+
+
+def test_a_register_may_make_exactly_the_calls_its_code_makes(permissions, topic_permissions):
+    """knowledge asks people which people an item or a campaign may name (CALLS), through an
+    RPC proxy with a reply queue of its own (`rpc.reply-knowledge-<uuid>`); it may call no other
+    RPC of people's or of anyone's. The other registers call no one and have no such queue."""
+    for source in SOURCES:
+        permission, topics = permissions[source], topic_permissions[source]
+        calls = CALLS.get(source, set())
+        assert calls_made(source) == calls, source
+        for action in ("configure", "write", "read"):
+            assert may(permission, action, reply_queue(source)) == bool(calls), (source, action)
+        for other in (s for s in SERVICES if s not in (source, GATEWAY)):
+            for method in rpc_methods(other):
+                key = f"{other}.{method}"
+                assert may(topics, "write", key) == (key in calls), (source, key)
 
 
 def test_reporting_consumes_every_sources_batches_and_calls_the_sources(permissions, topic_permissions):
@@ -794,13 +833,63 @@ def test_set_passwords_refuses_placeholders_before_touching_the_broker(capsys):
     assert "x" not in capsys.readouterr().out.split()  # no password printed
 
 
+# --- The knowledge items' files -----------------------------------------------------------------
+#
+# knowledge keeps its items' attachments by content hash in SANPHALANG_KNOWLEDGE_FILES, on a volume
+# that outlives its container and that no other process mounts: in compose the named volume
+# `knowledge-files`; in Kubernetes the claim `knowledge-files`, ReadWriteMany, as every replica
+# reads and writes it. No other Deployment has storage that outlives its pod.
+
+FILES_VAR = "SANPHALANG_KNOWLEDGE_FILES"
+FILES_VOLUME = "knowledge-files"  # the compose volume and the Kubernetes claim
+
+
+def path_vars(deployment: str) -> set[str]:
+    """The variables a Deployment may set to a plain value: paths of its own mounts."""
+    return KEY_PATH_VARS | ({FILES_VAR} if deployment == KNOWLEDGE else set())
+
+
+def test_knowledge_files_are_a_setting_the_code_reads():
+    assert FILES_VAR in DEFAULTS and not DEFAULTS[FILES_VAR], "empty: SANPHALANG_VAR/knowledge-files"
+
+
+def test_compose_gives_knowledge_alone_a_volume_for_its_files(compose, app_services):
+    assert FILES_VOLUME in compose["volumes"]
+    knowledge = app_services[KNOWLEDGE]
+    files_dir = knowledge["environment"][FILES_VAR]
+    assert knowledge["volumes"] == [*compose["x-sanphalang"]["volumes"], f"{FILES_VOLUME}:{files_dir}"]
+    for name, service in compose["services"].items():
+        if name not in (KNOWLEDGE, "keys-init"):
+            assert FILES_VAR not in service.get("environment", {}), name
+            assert FILES_VOLUME not in {v.split(":")[0] for v in service.get("volumes", [])}, name
+
+
+def test_k8s_gives_knowledge_alone_a_shared_claim_for_its_files(objects, deployments):
+    claims = of_kind(objects, "PersistentVolumeClaim")
+    assert set(claims) == {FILES_VOLUME}
+    assert claims[FILES_VOLUME]["spec"]["accessModes"] == ["ReadWriteMany"], "every replica reads and writes it"
+    assert FILES_VAR not in shared_config(objects)["data"]
+    for name, deployment in deployments.items():
+        claimed = {v["persistentVolumeClaim"]["claimName"]: v["name"]
+                   for v in pod_volumes(deployment).values() if "persistentVolumeClaim" in v}
+        env = plain_env(deployment)
+        if name != KNOWLEDGE:
+            assert not claimed and FILES_VAR not in env, name
+            continue
+        assert set(claimed) == {FILES_VOLUME}
+        (mount,) = [m for m in container(deployment)["volumeMounts"] if m["name"] == claimed[FILES_VOLUME]]
+        assert mount["mountPath"] == env[FILES_VAR] and not mount.get("readOnly"), mount
+
+
 # --- Keys of the actor assertions ---------------------------------------------------------------
 #
 # Every process trusts the public keys (SANPHALANG_KEYS); only the signers among the
-# Deployments, the gateway and reporting, hold a private key, each its own (docs/security.md).
+# Deployments hold a private key, each its own (docs/security.md): the gateway (for its users),
+# reporting (reading the registers' logs) and knowledge (asking people), the services that sign
+# their calls as themselves.
 
 KEY_PATH_VARS = {"SANPHALANG_KEYS", "SANPHALANG_SIGNING_KEY"}
-SIGNERS = (GATEWAY, REPORTING)
+SIGNERS = (GATEWAY, REPORTING, KNOWLEDGE)
 TRUSTED_KEYS = "sanphalang-trusted-keys"
 K8S_KEYS_DIR = "/etc/sanphalang/keys"
 K8S_SIGNING_DIR = "/etc/sanphalang/signing"
@@ -825,6 +914,14 @@ def mounts_of(deployment: dict) -> dict[str, dict]:
 
 def plain_env(deployment: dict) -> dict[str, str]:
     return {e["name"]: e["value"] for e in container(deployment).get("env", []) if "value" in e}
+
+
+def test_the_signers_are_the_gateway_and_the_services_that_sign_as_themselves():
+    from services.edge.asking import Signing
+
+    signing = {name for name in RUNNING_SERVICES if name != GATEWAY
+               and any(isinstance(v, Signing) for v in vars(service_class(name)).values())}
+    assert {GATEWAY, *signing} == set(SIGNERS)
 
 
 def test_k8s_trusted_keys_hold_every_signers_public_key(objects):
@@ -874,9 +971,13 @@ def test_compose_gives_every_process_the_keys_volume(compose, app_services):
         assert f"keys:{keys_dir}" in service.get("volumes", []), name
         assert not service["environment"].get("SANPHALANG_SIGNING_KEY"), f"{name}: keys made on first use"
         assert service["depends_on"]["keys-init"] == {"condition": "service_completed_successfully"}, name
+    # keys-init hands the image's user the two volumes a process writes: the keys, knowledge's files.
     init = compose["services"]["keys-init"]
-    assert one_shot(init) and init["volumes"] == [f"keys:{keys_dir}"]
-    assert f"chown {UID}:{UID} {keys_dir}" in command_words(init["command"])[-1]
+    files_dir = app_services[KNOWLEDGE]["environment"][FILES_VAR]
+    assert one_shot(init) and init["volumes"] == [f"keys:{keys_dir}", f"{FILES_VOLUME}:{files_dir}"]
+    commands = [shlex.split(part) for part in command_words(init["command"])[-1].split("&&")]
+    (chown,) = [words for words in commands if words[0] == "chown"]
+    assert chown[1] == f"{UID}:{UID}" and sorted(chown[2:]) == sorted([keys_dir, files_dir])
 
 
 # --- The key stores and the master key (DESIGN §2b) ---------------------------------------------

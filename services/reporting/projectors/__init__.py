@@ -2,6 +2,6 @@
 that source's events, in the checkpoint's transaction), its `TABLES` and a `snapshot(conn)`."""
 from __future__ import annotations
 
-from . import orgs, people
+from . import knowledge, orgs, people
 
-PROJECTORS = {"orgs": orgs, "people": people}
+PROJECTORS = {"orgs": orgs, "people": people, "knowledge": knowledge}
