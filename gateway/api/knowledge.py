@@ -9,7 +9,6 @@ recorded type, as a download unless it is a harmless kind, sniffing off and sand
 from __future__ import annotations
 
 import base64
-from urllib.parse import quote
 
 from flask import Response, current_app, request, url_for
 from flask.views import MethodView
@@ -18,12 +17,13 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway.auth import current_user
+from gateway.portal import download_headers
 from services.chassis import permissions as can
 from services.chassis.errors import rejected
 from services.chassis.validation import Code, Text, between, max_length, one_of
 from services.contracts.knowledge.limits import COUNT_CAP, FILTERS
 from services.contracts.knowledge.schemas import Item, ItemChanges, ItemDraft, Note, Reason, RequiredNote
-from services.contracts.knowledge.vocabulary import ATTACHMENT_TYPES, CATEGORIES, INLINE_TYPES, ITEM_STATUSES, KINDS
+from services.contracts.knowledge.vocabulary import ATTACHMENT_TYPES, CATEGORIES, ITEM_STATUSES, KINDS
 
 from . import IF_MATCH, PAGE_MAX, HistoryEvent, command_key, require, rpc
 from .etags import expected_version, with_etag
@@ -241,11 +241,7 @@ def attachment_response(found: dict) -> Response:
     """A stored file as a response a browser cannot be tricked by: only a type the register
     allows (else a plain download), `nosniff`, a sandbox for anything it renders, and the name
     given as UTF-8 (RFC 6266), never as markup."""
-    kind = found.get("type") if found.get("type") in ATTACHMENT_TYPES else "application/octet-stream"
-    disposition = "inline" if kind in INLINE_TYPES else "attachment"
-    response = Response(base64.b64decode(found["content"]), content_type=kind)
-    response.headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(found['name'], safe='')}"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox"
+    response = Response(base64.b64decode(found["content"]))
+    response.headers.update(download_headers(found["name"], found.get("type")))
     response.headers["Cache-Control"] = "private, no-store"
     return response

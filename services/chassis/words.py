@@ -17,7 +17,11 @@ from .thai import to_arabic_digits
 
 ENGINE = "nlpo3"  # newmm, in Rust; "newmm" is pythainlp's own (pure Python) run of the same
 WORD_MAX = 60  # characters; longer runs (an address, a code) are not words anyone searches for
-_NOT_WORD = re.compile(r"[^\w\u0E00-\u0E7F\u0300-\u036F]+|_")
+# Cut at what is not a letter, digit or combining mark (Python's \w has no marks: Thai vowel and
+# tone marks, and the common combining ranges, are added), so that no word holds a character
+# FTS5's tokenizer ('L* N* Co M*') would cut it at: ฿, ๏, ๚ and ๛ are not word characters.
+_NOT_WORD = re.compile(r"[^\w\u0E31\u0E34-\u0E3A\u0E47-\u0E4E\u0300-\u036F\u1AB0-\u1AFF\u1DC0-\u1DFF"
+                       r"\u20D0-\u20FF\uFE20-\uFE2F]+|_")
 
 
 def words(text: str | None) -> list[str]:

@@ -13,6 +13,7 @@ import binascii
 import hashlib
 import io
 import os
+import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -56,8 +57,9 @@ class Files:
         if path.exists():
             return  # the same bytes, kept already (another item's, or a retried command's)
         path.parent.mkdir(parents=True, exist_ok=True)
-        draft = path.with_name(f".{sha256}.{os.getpid()}")
-        draft.write_bytes(data)
+        descriptor, draft = tempfile.mkstemp(prefix=f".{sha256}.", dir=path.parent)  # replicas share the directory
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
         os.replace(draft, path)
 
     def read(self, sha256: str) -> bytes:
@@ -90,6 +92,8 @@ def kind_of(name: str, data: bytes) -> str:
     return kind
 
 
+MIMETYPE_MAX = 200  # bytes: an OpenDocument's `mimetype` entry names its type, no more
+
 _OFFICE_XML = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document": "word/",
                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xl/",
                "application/vnd.openxmlformats-officedocument.presentationml.presentation": "ppt/"}
@@ -104,8 +108,11 @@ def _packaged_as(kind: str, data: bytes) -> bool:
     if kind.startswith("application/vnd.oasis.opendocument."):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                return archive.read("mimetype").decode("ascii", "replace").strip() == kind
-        except (zipfile.BadZipFile, KeyError, OSError):
+                if archive.getinfo("mimetype").file_size > MIMETYPE_MAX:  # a bomb, not a name
+                    return False
+                with archive.open("mimetype") as entry:
+                    return entry.read(MIMETYPE_MAX).decode("ascii", "replace").strip() == kind
+        except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
             return False
     return True
 

@@ -174,11 +174,14 @@ def publish_batch(store: EventStore, actor: Actor, items: list) -> dict:
     """Publish many items in review at once (each {id, version}), all or none."""
     def decide():
         commands.one_batch(items, BATCH_MAX)
-        pending = []
+        pending, seen = [], set()
         for row, wanted in enumerate(items, start=1):
-            if not isinstance(wanted, dict) or "id" not in wanted:
+            if not isinstance(wanted, dict) or "id" not in wanted or not isinstance(wanted.get("version"), int):
                 raise rejected("_schema", "invalid", row=row)
-            item = _item(store, wanted["id"], wanted.get("version"))
+            if str(wanted["id"]) in seen:
+                raise rejected("id", "duplicate_in_batch", row=row)
+            seen.add(str(wanted["id"]))
+            item = _item(store, wanted["id"], wanted["version"])
             actor.require(can.PUBLISH_KNOWLEDGE, item.center)
             pending.extend(domain.take_step(item, "publish"))
         return pending

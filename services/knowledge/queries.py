@@ -17,17 +17,32 @@ PUBLIC_ITEMS = {"status": [domain.PUBLISHED]}
 PUBLIC_CAMPAIGNS = {"status": ["active", "concluded"], "archived": ["n"]}
 
 
+STAFF_ONLY = ("note", "published_by")  # a reviewer's note and who published: not for the public
+
+
+def _shown_item(row: dict, public: bool) -> dict:
+    shown = readmodel.public_item(row)
+    return {k: v for k, v in shown.items() if k not in STAFF_ONLY} if public else shown
+
+
+def _shown_campaign(row: dict, public: bool) -> dict:
+    shown = readmodel.public_campaign(row)
+    if public:
+        shown["results"] = [{k: v for k, v in r.items() if k != "by"} for r in shown["results"]]
+    return shown
+
+
 def item(store: EventStore, item_id: str, public: bool = False) -> dict:
     row = readmodel.item(store.engine, str(item_id))
     if row is None or (public and row["status"] != domain.PUBLISHED):
         raise NotFound(ev.stream_of(str(item_id)))
-    return readmodel.public_item(row)
+    return _shown_item(row, public)
 
 
 def items(store: EventStore, filters: dict, page: int, per_page: int, public: bool = False) -> dict:
     fixed = PUBLIC_ITEMS if public else None
     result = readmodel.ITEM_SEARCH.query(store.engine, filters or {}, page, per_page, fixed=fixed)
-    result["items"] = [readmodel.public_item(r) for r in result["items"]]
+    result["items"] = [_shown_item(r, public) for r in result["items"]]
     return result
 
 
@@ -35,7 +50,7 @@ def campaign(store: EventStore, campaign_id: str, public: bool = False) -> dict:
     row = readmodel.campaign(store.engine, str(campaign_id))
     if row is None or (public and not (row["status"] in PUBLIC_CAMPAIGNS["status"] and row["archived"] == "n")):
         raise NotFound(ev.campaign_stream(str(campaign_id)))
-    return readmodel.public_campaign(row)
+    return _shown_campaign(row, public)
 
 
 def campaigns(store: EventStore, filters: dict, page: int, per_page: int, public: bool = False) -> dict:
@@ -44,7 +59,7 @@ def campaigns(store: EventStore, filters: dict, page: int, per_page: int, public
     if not public and "archived" in filters:  # staff may list the archived ones, or leave them out
         fixed["archived"] = ["y" if str(filters.pop("archived")).lower() in ("1", "true", "y", "yes") else "n"]
     result = readmodel.CAMPAIGN_SEARCH.query(store.engine, filters, page, per_page, fixed=fixed or None)
-    result["items"] = [readmodel.public_campaign(r) for r in result["items"]]
+    result["items"] = [_shown_campaign(r, public) for r in result["items"]]
     return result
 
 
@@ -65,7 +80,7 @@ def revisions(store: EventStore, item_id: str, public: bool = False) -> list[dic
         state = domain.apply(state or domain.Item(id=str(item_id)), event)
         if event["type"] in (ev.DRAFTED, ev.REVISED) or (event["type"] == ev.PUBLISHED):
             snapshot = {"version": event["version"], "revision": state.revision, "at": event["at"],
-                        "by": event["actor"]["user"], "type": event["type"], "status": state.status,
+                        "by": None if public else event["actor"]["user"], "type": event["type"], "status": state.status,
                         "fields": {name: state.values.get(name) for name in ITEM_FIELDS}}
             if not public or state.status == domain.PUBLISHED:
                 out.append(snapshot)

@@ -171,8 +171,8 @@ def _campaign_changes(conn: Connection, event: dict) -> dict:
         changes = {k: (_json(v) if k in ("tags", "channels", "workers") else v) for k, v in data.items()}
         if "channels" in data:
             changes["channel_codes"] = _json(sorted({c["channel"] for c in data["channels"] or []}))
-        if "starts_on" in data:
-            changes["year"] = _year(data, event["at"])
+        if "starts_on" in data:  # without a start, the year it was registered
+            changes["year"] = _year(data, campaign_row(conn, ev.campaign_id_of(event["stream"]))["created_at"])
         return changes
     if kind == ev.CAMPAIGN_STATUS_CHANGED:
         return {"status": data["status"]}

@@ -4,6 +4,7 @@ calls (`public_*`) may come with none. People an item or a campaign names are ch
 the people register, asked as this service (`Signing`)."""
 from __future__ import annotations
 
+import eventlet
 from nameko.exceptions import UnknownService
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy, rpc
@@ -19,6 +20,9 @@ from services.settings import settings
 
 from . import handlers, queries, readmodel
 from .files import Files
+
+
+PEOPLE_TIMEOUT = 10  # seconds the people register has to say which people it knows
 
 
 class AttachmentFiles(DependencyProvider):
@@ -42,10 +46,13 @@ class KnowledgeService(EventSource):
     people = RpcProxy("people")
 
     def _people(self, ids: list[str]) -> set:
-        """The ids the people register knows (listed people), asked as this service."""
+        """The ids the people register knows (listed people), asked as this service. Not
+        running (no queue), or not answering in PEOPLE_TIMEOUT (its queue outlives it): the
+        command is refused and writes nothing, and the worker is free again."""
         try:
-            return set(self.people.public_names(self.signing("people", "public_names"), ids))
-        except UnknownService:  # the people service is not running: refuse, write nothing
+            with eventlet.Timeout(PEOPLE_TIMEOUT):
+                return set(self.people.public_names(self.signing("people", "public_names"), ids))
+        except (UnknownService, eventlet.Timeout):
             raise rejected("people", "people_unavailable") from None
 
     # -- items ------------------------------------------------------------------------------

@@ -142,7 +142,8 @@ def test_files_are_posted_as_multipart_checked_on_their_bytes_and_served_safely(
     assert added.headers["Location"].endswith(f"{API}/{item['id']}/attachments/{attachment['sha256']}")
     served = client.get(f"{API}/{item['id']}/attachments/{attachment['sha256']}")
     assert served.status_code == 200 and served.data == PDF and served.headers["Content-Type"] == "application/pdf"
-    assert served.headers["Content-Disposition"] == f"inline; filename*=UTF-8''{quote('ผลการดำเนินงาน.pdf')}"
+    assert served.headers["Content-Disposition"] == \
+        f"inline; filename=\"file.pdf\"; filename*=UTF-8''{quote('ผลการดำเนินงาน.pdf', safe='')}"
     assert served.headers["X-Content-Type-Options"] == "nosniff"
     assert served.headers["Content-Security-Policy"] == "sandbox"
 
@@ -154,7 +155,7 @@ def test_files_are_posted_as_multipart_checked_on_their_bytes_and_served_safely(
                        headers={"If-Match": '"2"'}).status_code == 422
     word = upload(client, item["id"], 2, "plan.docx", docx()).get_json()["attachments"][1]
     served = client.get(f"{API}/{item['id']}/attachments/{word['sha256']}")
-    assert served.headers["Content-Disposition"] == "attachment; filename*=UTF-8''plan.docx"
+    assert served.headers["Content-Disposition"] == "attachment; filename=\"plan.docx\"; filename*=UTF-8''plan.docx"
     assert client.get(f"{API}/{item['id']}/attachments/{'f' * 64}").status_code == 404
 
     removed = client.delete(f"{API}/{item['id']}/attachments/{attachment['sha256']}", headers={"If-Match": '"3"'})

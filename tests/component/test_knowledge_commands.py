@@ -5,11 +5,14 @@ checked, and the Thai search matching the same items on both databases."""
 from __future__ import annotations
 
 import base64
+import time
 
+import eventlet
 import pytest
 
 from services.chassis.errors import CommandRejected, Forbidden
 from services.chassis.permissions import User
+from services.knowledge import service as knowledge_module
 from tests.keys import ADMIN, STAFF_P50
 from tests.knowledge import MAX_BYTES, campaign_payload, item_payload, knowledge_service
 
@@ -64,7 +67,13 @@ def test_an_item_goes_from_draft_to_published_and_archived_each_step_by_whom_may
 def test_an_edit_after_publication_is_a_new_revision_and_the_earlier_stays_readable(knowledge):
     admin = knowledge.admin
     item = admin.draft(item_payload())
-    item = admin.publish(item["id"], admin.submit(item["id"], item["version"])["version"])
+    submitted = admin.submit(item["id"], item["version"])
+    for batch, code in (([{"id": item["id"], "version": 2}, {"id": item["id"], "version": 2}], "duplicate_in_batch"),
+                        ([{"id": item["id"]}], "invalid")):
+        with pytest.raises(CommandRejected) as error:
+            admin.publish_batch(batch)
+        assert [p["code"] for p in error.value.problems] == [code]
+    item = admin.publish(item["id"], submitted["version"])
     edited = admin.revise(item["id"], {"body": item["body"] + "\n\nย่อหน้าใหม่"}, item["version"])
     assert (edited["revision"], edited["status"]) == (2, "published")
     revisions = admin.revisions(item["id"])
@@ -192,7 +201,12 @@ def test_search_finds_thai_words_ranks_titles_first_and_keeps_the_public_to_publ
     assert [i["id"] for i in admin.list({"q": "ขยะ", "category": "healthy_community"})["items"]] == \
         [in_title["id"], body_only["id"]]
     assert admin.list({"tag": "ป่า"})["items"][0]["id"] == other["id"]
+    with pytest.raises(CommandRejected) as error:
+        admin.list({"q": "ขยะ"}, page="สอง")
+    assert _codes(error) == {("page", "not_integer")}
     assert admin.list({"year": "๒๕๖๗"})["total"] == 3  # a B.E. year in Thai digits is the C.E. year's items
+    otop = admin.draft(item_payload(5, tags=["OTOP"]))
+    assert [i["id"] for i in admin.list({"tag": "otop"})["items"]] == [otop["id"]]  # either case, both databases
     assert knowledge.service.public_list(None, {"q": "ขยะ"})["total"] == 0  # nothing published yet
     admin.publish(in_title["id"], admin.submit(in_title["id"], 1)["version"])
     public = knowledge.service.public_list(None, {"q": "ขยะ"})
@@ -201,3 +215,24 @@ def test_search_finds_thai_words_ranks_titles_first_and_keeps_the_public_to_publ
     assert [i["id"] for i in admin.list({"q": "กล้วย"})["items"]] == [dried["id"]]  # the first part of a compound
     renamed = admin.revise(body_only["id"], {"body": "เรื่องอื่นทั้งหมด"}, body_only["version"])
     assert renamed["id"] not in {i["id"] for i in admin.list({"q": "ธนาคารขยะ"})["items"]}
+
+
+class _Silent:
+    """The people register as the knowledge service sees it when its queue outlives it: no answer."""
+
+    def public_names(self, assertion, person_ids):
+        eventlet.sleep(30)
+
+
+def test_a_command_naming_people_is_refused_when_the_people_register_does_not_answer(database_url, tmp_path,
+                                                                                     monkeypatch):
+    monkeypatch.setattr(knowledge_module, "PEOPLE_TIMEOUT", 0.2)
+    knowledge = knowledge_service(database_url, tmp_path / "files", people=_Silent())
+    staff = knowledge.as_(STAFF_P50)
+    started = time.perf_counter()
+    with pytest.raises(CommandRejected) as error:
+        staff.register_campaign(campaign_payload(workers=["11111111-1111-4111-8111-111111111111"]))
+    assert _codes(error) == {("people", "people_unavailable")} and time.perf_counter() - started < 5
+    assert staff.head()["seq"] == 0
+    assert staff.register_campaign(campaign_payload())["workers"] == []  # naming nobody, nobody is asked
+    knowledge.close()

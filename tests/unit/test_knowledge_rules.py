@@ -66,6 +66,7 @@ def test_thai_text_is_cut_into_words_the_same_way_for_the_index_and_the_query():
     assert words(text) == ["ธนาคาร", "ขยะ", "ชุมชน", "บ้าน", "หนอง", "บัว", "ปี", "2567", "covid", "19"]
     assert query_words("ธนาคารขยะ ขยะ") == ("ธนาคาร", "ขยะ")
     assert words("") == [] and words(None) == []
+    assert words("ราคา 100฿ ๏ ขยะ๚") == ["ราคา", "100", "ขยะ"]  # signs FTS5 would cut a word at are cut here too
     assert all(words(w) == [w] for w in words(text))  # each word is a word again: nothing split twice
 
 
@@ -95,6 +96,17 @@ def _zip(*names: str, mimetype: str | None = None) -> bytes:
 ])
 def test_a_file_is_taken_when_its_bytes_are_what_its_name_says(name, data, expected):
     assert kind_of(name, data) == expected
+
+
+def test_an_opendocument_whose_name_entry_is_a_bomb_is_refused_without_reading_it():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text" + " " * 50_000_000)
+        archive.writestr("content.xml", "<x/>")
+    assert len(out.getvalue()) < 200_000
+    with pytest.raises(CommandRejected) as error:
+        kind_of("เอกสาร.odt", out.getvalue())
+    assert [p["code"] for p in error.value.problems] == ["file_not_what_named"]
 
 
 @pytest.mark.parametrize("name,data,code", [

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from services.chassis.database import exclusive, is_postgres
 from services.chassis.errors import rejected
+from services.chassis.registers.search import fts_phrase, like_pattern
 from services.chassis.thai import common_era, to_arabic_digits
 from services.chassis.words import query_words, words
 
@@ -131,12 +132,14 @@ class FullTextSearch:
         """A page of whole rows matching `filters` (`q`: the words to look for; the others as
         the spec's `filters`) and `fixed` (column -> allowed values, set by the service, e.g.
         only published items), best first; and how many match."""
-        page, per_page = max(int(page or 1), 1), min(max(int(per_page or 20), 1), 200)
+        if not isinstance(filters, dict):
+            raise rejected("filters", "invalid")
+        page, per_page = _whole("page", page or 1), min(_whole("per_page", per_page or 20), 200)
         found = query_words(str(filters.get("q") or "").strip())
         params: dict = {"limit": per_page, "offset": (page - 1) * per_page}
-        conditions, lists = self._conditions(filters, fixed or {}, params)
+        postgres = is_postgres(engine)
+        conditions, lists = self._conditions(filters, fixed or {}, params, postgres)
         with engine.connect() as conn:
-            postgres = is_postgres(conn)
             if found:
                 source, rank = self._matching(conn, found, postgres, params, conditions)
             else:
@@ -161,12 +164,13 @@ class FullTextSearch:
             conditions.insert(0, "w.words @@ CAST(:words AS tsquery)")
             return (f"{index} w JOIN {table} t ON t.id = w.id",
                     f"ts_rank('{TS_RANK}', w.words, CAST(:words AS tsquery)) DESC, t.id")
-        params["words"] = " ".join('"' + w.replace('"', '""') + '"' + ("*" if _prefix(w) else "") for w in found)
+        params["words"] = " ".join(fts_phrase(w) + ("*" if _prefix(w) else "") for w in found)
         conditions.insert(0, f"{index} MATCH :words")
         weights = ", ".join(str(w) for w in BM25[:len(self.parts)])
         return f"{index} JOIN {self.key_table} t ON t.n = {index}.rowid", f"bm25({index}, {weights}), t.id"
 
-    def _conditions(self, filters: dict, fixed: dict[str, list], params: dict) -> tuple[list[str], list[str]]:
+    def _conditions(self, filters: dict, fixed: dict[str, list], params: dict,
+                    postgres: bool) -> tuple[list[str], list[str]]:
         """The conditions of the filters given, and the names of the parameters that are lists."""
         conditions, lists = [], []
         for n, (column, values) in enumerate(fixed.items()):
@@ -177,9 +181,9 @@ class FullTextSearch:
             value = filters.get(name)
             if value is None or value == "" or value == []:
                 continue
-            if op == "tag":
-                conditions.append(f"t.{column} LIKE :f_{name} ESCAPE '\\'")
-                params[f"f_{name}"] = "%" + _escaped_like(json.dumps(str(value), ensure_ascii=False)) + "%"
+            if op == "tag":  # ILIKE on PostgreSQL: SQLite's LIKE ignores case too
+                conditions.append(f"t.{column} {'ILIKE' if postgres else 'LIKE'} :f_{name} ESCAPE '\\'")
+                params[f"f_{name}"] = like_pattern(json.dumps(str(value), ensure_ascii=False))
             elif op == "in":
                 conditions.append(f"t.{column} IN :f_{name}")
                 params[f"f_{name}"] = [str(v) for v in (value if isinstance(value, list) else [value])]
@@ -223,8 +227,11 @@ def _quoted(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _escaped_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _whole(name: str, value) -> int:
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        raise rejected(name, "not_integer") from None
 
 
 def tsvector(parts: list[list[str]]) -> str:

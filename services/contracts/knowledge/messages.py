@@ -51,6 +51,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file_not_base64": ("ข้อมูลไฟล์อ่านไม่ได้ (ต้องเป็น base64)", "The file's bytes cannot be read (base64 expected)"),
     "too_many_attachments": ("แนบไฟล์ได้ไม่เกิน {max} ไฟล์ต่อเรื่อง", "At most {max} files per item"),
     "attachment_unknown": ("เรื่องนี้ไม่มีไฟล์แนบนี้", "This item has no such attachment"),
+    "duplicate_in_batch": ("รายการนี้ซ้ำกับแถวก่อนหน้าในชุดเดียวกัน", "This record is already in an earlier row of the batch"),
     "attachment_exists": ("แนบไฟล์นี้ไว้แล้ว", "This file is attached already"),
     # events
     "event_ItemDrafted": ("สร้างฉบับร่าง", "Drafted"),
