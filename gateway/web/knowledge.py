@@ -11,6 +11,7 @@ import uuid
 
 from flask import flash, redirect, render_template, request, url_for
 
+from gateway import portal
 from gateway.api import plain_id, rpc
 from gateway.api.knowledge import attachment_response
 from services import reference
@@ -102,7 +103,7 @@ def render_page(template: str, names: dict | None = None, record_text: text.Reco
     shown = names or {}
     helpers = {**record_text.helpers(), "show": lambda name, value: show_value(record_text, shown, name, value)}
     return render_template(template, **helpers, names=shown, file_type=_file_type, file_size=_file_size,
-                           safe_url=_safe_url, allowed_somewhere=lambda a: can.allowed_somewhere(current_user(), a),
+                           safe_url=portal.safe_url, allowed_somewhere=lambda a: can.allowed_somewhere(current_user(), a),
                            new_key=lambda: str(uuid.uuid4()), accepted=ACCEPTED, **context)
 
 
@@ -113,11 +114,6 @@ def _file_type(content_type: str) -> str:
 
 def _file_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
-
-
-def _safe_url(url: str | None) -> bool:
-    """A link the page may make: http(s) only (the register takes no other; this is belt and braces)."""
-    return bool(url) and str(url).lower().startswith(("http://", "https://"))
 
 
 # ------------------------------------------------------------------------------ the list
