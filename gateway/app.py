@@ -29,9 +29,10 @@ def create_app(pool: RpcPool | None = None) -> Flask:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
-        # a request's body: a spreadsheet, or an item's attachment with its form (the knowledge
-        # service refuses a file over SANPHALANG_ATTACHMENT_MAX_BYTES itself, naming the limit)
-        MAX_CONTENT_LENGTH=max(8 * 1024 * 1024, config.attachment_max_bytes + 1024 * 1024),
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        # an item's attachment with its form (the knowledge service refuses a file over
+        # SANPHALANG_ATTACHMENT_MAX_BYTES itself, naming the limit); set by the upload views
+        UPLOAD_MAX_BYTES=config.attachment_max_bytes + 1024 * 1024,
         JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False

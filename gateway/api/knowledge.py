@@ -192,12 +192,15 @@ class ItemRevisions(MethodView):
 
 def upload() -> dict:
     """The posted file as the `attach` RPC takes it: its name and its bytes, base64; a file
-    too large for the gateway is refused naming it."""
+    too large for the gateway is refused naming it. An upload may be as large as an
+    attachment may (SANPHALANG_ATTACHMENT_MAX_BYTES, with room for its form), every other
+    request MAX_CONTENT_LENGTH."""
+    request.max_content_length = current_app.config["UPLOAD_MAX_BYTES"]
     try:
         file = request.files.get("file")
     except RequestEntityTooLarge:
         raise rejected("file", "attachment_too_large",
-                       max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)) from None
+                       max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)) from None
     if file is None or not file.filename:
         raise rejected("file", "required")
     return {"name": file.filename, "content": base64.b64encode(file.read()).decode("ascii")}
