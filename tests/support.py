@@ -2,13 +2,16 @@
 loopback, and a whole Sanphalang system started as real processes."""
 from __future__ import annotations
 
+import atexit
 import base64
 import contextlib
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -17,7 +20,7 @@ from pathlib import Path
 import psycopg
 import requests
 
-from services.registry import BUILT_SERVICES, KEY_STORES, PROCESSES
+from services.registry import BUILT_SERVICES, BUILT_SOURCES, GATEWAY, KEY_STORES, PROCESSES
 from services.settings import MASTER_KEY, PRIVATE, key_store_var
 from tests.keys import KEYS
 
@@ -39,28 +42,90 @@ def drop_pg_database(name: str) -> None:
 
 @contextmanager
 def pg_database(prefix: str = "sp_test"):
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    url = create_pg_database(name)
+    """An empty PostgreSQL database, the block's alone. A run reuses its databases: one given
+    back is emptied (every connection to it ended, its schemas dropped with all they hold,
+    an empty `public` made again) and handed out again, for CREATE DATABASE
+    copies template1 and DROP DATABASE checkpoints (tenths of a second each, per test). The
+    run's databases are dropped as it ends (`drop_pg_databases`)."""
+    name = _FREE_DATABASES.pop() if _FREE_DATABASES else None
+    if name is None:
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        create_pg_database(name)
+        _DATABASES.add(name)
     try:
-        yield url
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
-        drop_pg_database(name)
+        try:
+            _empty_pg_database(name)
+        except Exception:
+            _DATABASES.discard(name)
+            drop_pg_database(name)
+            raise
+        _FREE_DATABASES.append(name)
+
+
+_DATABASES: set[str] = set()  # made by this run
+_FREE_DATABASES: list[str] = []  # of those, the emptied ones nobody holds
+
+
+def _empty_pg_database(name: str) -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                     "AND pid <> pg_backend_pid()", (name,))
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{name}", autocommit=True) as conn:
+        schemas = [row[0] for row in conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'")]
+        with conn.transaction():
+            for schema in schemas:
+                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            conn.execute("CREATE SCHEMA public")
+            conn.execute("GRANT USAGE ON SCHEMA public TO PUBLIC")
+
+
+def drop_pg_databases() -> None:
+    """Drop every database this run made (at its end)."""
+    _FREE_DATABASES.clear()
+    while _DATABASES:
+        drop_pg_database(_DATABASES.pop())
 
 
 @contextmanager
 def rabbit_vhost():
-    """A vhost of its own, so no queue or message of another run can reach this one."""
+    """A vhost of its own, so no queue or message of another run can reach this one. Made with
+    guest's permissions in one `rabbitmqctl import_definitions` (each rabbitmqctl call starts an
+    Erlang VM: a second or more), then waited for until guest can open it."""
     name = f"sp-test-{uuid.uuid4().hex[:10]}"
     ctl = shutil.which("rabbitmqctl")
     if ctl is None:
         yield AMQP
         return
-    subprocess.run([ctl, "-q", "add_vhost", name], check=True, capture_output=True)
-    subprocess.run([ctl, "-q", "set_permissions", "-p", name, "guest", ".*", ".*", ".*"], check=True, capture_output=True)
+    definitions = {"vhosts": [{"name": name}],
+                   "permissions": [{"user": "guest", "vhost": name, "configure": ".*", "write": ".*", "read": ".*"}]}
+    subprocess.run([ctl, "-q", "import_definitions"], input=json.dumps(definitions), check=True, capture_output=True,
+                   text=True, timeout=120)
+    uri = f"amqp://guest:guest@127.0.0.1:5672/{name}"
     try:
-        yield f"amqp://guest:guest@127.0.0.1:5672/{name}"
+        _wait_open(uri)
+        yield uri
     finally:
-        subprocess.run([ctl, "-q", "delete_vhost", name], capture_output=True)
+        subprocess.run([ctl, "-q", "delete_vhost", name], capture_output=True, timeout=120)
+
+
+def _wait_open(uri: str, timeout: float = 60) -> None:
+    """Until guest may open the vhost (the definitions are applied as the import returns, but
+    the broker does not promise it)."""
+    from kombu import Connection
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with Connection(uri, connect_timeout=5) as connection:
+                connection.connect()
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def free_port() -> int:
@@ -118,10 +183,12 @@ class System:
         self.database_urls = {s: self.env.get(f"{s.upper()}_DATABASE_URL") or
                               f"sqlite:///{workdir / 'var' / (s + '.sqlite')}" for s in BUILT_SERVICES}
         self.processes: dict[str, subprocess.Popen] = {}
+        self.services: dict[str, str] = {}  # a process's name -> its service
 
     def start(self, service: str, name: str | None = None, **env) -> None:
         """Start a service process; `name` tells replicas of one service apart."""
         name = name or service
+        self.services[name] = service
         log = open(self.workdir / f"{name}.log", "ab")
         self.processes[name] = subprocess.Popen(
             [sys.executable, "-m", "sanphalang", "serve", service],
@@ -130,10 +197,20 @@ class System:
         )
 
     def start_all(self, **env_by_service) -> "System":
+        """Start every process; the admin and its API token are made through the CLI meanwhile
+        (the CLI needs only the gateway's database, whose schema it creates one at a time with
+        the gateway's)."""
+        (self.workdir / "var").mkdir(parents=True, exist_ok=True)
         for service in self.SERVICES:
             self.start(service, **env_by_service.get(service, {}))
-        self.wait_healthy()
-        self.admin_token = ADMIN_TOKENS[self.url] = self.token(self.add_user("admin", "admin"))
+        admin = _Background(lambda: self.token(self.add_user("admin", "admin")))
+        try:
+            self.wait_healthy()
+        except BaseException:
+            with contextlib.suppress(BaseException):
+                admin.result()
+            raise
+        self.admin_token = ADMIN_TOKENS[self.url] = admin.result()
         return self
 
     def add_user(self, name: str, role: str, center: str | None = None, password: str = PASSWORD) -> str:
@@ -166,21 +243,64 @@ class System:
             time.sleep(0.2)
         raise RuntimeError(f"system not healthy; logs in {self.workdir}")
 
+    def caught_up(self) -> bool:
+        """Whether reporting has applied every event of every register's log."""
+        sources = [s for s in BUILT_SOURCES if s in self.services.values()]
+        with self.rpc() as rpc:
+            positions = rpc.reporting.positions()
+            return all(positions.get(source) == getattr(rpc, source).head()["seq"] for source in sources)
+
+    def settle(self, timeout: float = 60) -> None:
+        """Wait until reporting has caught up with every register (a system shared by several
+        modules: what one module wrote is counted before the next one measures)."""
+        deadline = time.monotonic() + timeout
+        while not self.caught_up():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"reporting did not catch up within {timeout} s; logs in {self.workdir}")
+            time.sleep(0.1)
+
     def kill(self, service: str, sig=signal.SIGKILL) -> None:
         process = self.processes.pop(service)
         process.send_signal(sig)
         process.wait(30)
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        """SIGTERM and wait: first the callers (the gateway, reporting), then the registers they
+        call. Stopped all at once, a caller could be left waiting out its RPC timeout (20 s) for
+        a register that has stopped answering, and log that as an error."""
+        sources = set(BUILT_SOURCES)
+        callers = [p for name, p in self.processes.items() if self.services.get(name, name) not in sources]
+        registers = [p for p in self.processes.values() if all(p is not c for c in callers)]
+        for group in (callers, registers):
+            with self._idle_connection() if any(p is self.processes.get(GATEWAY) for p in group) \
+                    else contextlib.nullcontext():
+                for process in group:
+                    if process.poll() is None:
+                        process.terminate()
+                for process in group:
+                    try:
+                        process.wait(20)
+                    except subprocess.TimeoutExpired:
+                        process.kill()
+                        process.wait(10)
         self.processes.clear()
+
+    @contextmanager
+    def _idle_connection(self):
+        """A kept-alive HTTP connection to the gateway, held while it stops. Its SIGTERM handler
+        stops the server from inside eventlet's hub, which then sleeps on until its next event:
+        up to a minute for an idle gateway, unless it has a connection to shut (it shuts the
+        idle ones as it stops)."""
+        import http.client
+
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                connection.request("GET", "/static/web/site.css")
+                connection.getresponse().read()
+            yield
+        finally:
+            connection.close()
 
     def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -217,14 +337,66 @@ class System:
 
 
 @contextmanager
-def running_system(tmp_path: Path, backend: str, **env_by_service):
-    """A started System on `backend` ("sqlite" or "postgres"), torn down afterwards."""
-    with rabbit_vhost() as amqp, _databases(backend) as urls:
-        system = System(tmp_path, amqp, urls)
+def running_system(tmp_path: Path, backend: str, env: dict[str, str] | None = None, **env_by_service):
+    """A started System on `backend` ("sqlite" or "postgres"), torn down afterwards: `env` is
+    given to every process (and the CLI), `env_by_service` to one service's process each.
+
+    The teardown (processes stopped, databases given back, vhost deleted) runs in the background
+    while the tests go on; `finish_teardowns()` (at the end of the test session) waits for it."""
+    with contextlib.ExitStack() as stack:
+        amqp = stack.enter_context(rabbit_vhost())
+        urls = stack.enter_context(_databases(backend))
+        system = System(tmp_path, amqp, urls, **(env or {}))
+        stack.callback(system.stop)
+        system.start_all(**env_by_service)
+        teardown = stack.pop_all()  # started: from here the teardown is the background's
+    try:
+        yield system
+    finally:
+        _TEARDOWNS.append(_Background(teardown.close))
+
+
+class _Background:
+    """`work()` in a thread of its own (a green thread under eventlet's patching);
+    `result()` waits for it and returns its value or raises its error."""
+
+    def __init__(self, work):
+        self._value, self._error = None, None
+        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
+        self._thread.start()
+
+    def _run(self, work) -> None:
         try:
-            yield system.start_all(**env_by_service)
-        finally:
-            system.stop()
+            self._value = work()
+        except BaseException as error:  # noqa: BLE001  (handed to whoever waits for it)
+            self._error = error
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+_TEARDOWNS: list[_Background] = []
+
+
+def finish_teardowns() -> None:
+    """Wait for every system teardown still running in the background, then drop the run's
+    databases (tests/conftest.py calls this at the end of the session; atexit too, for runs
+    outside pytest)."""
+    errors = []
+    while _TEARDOWNS:
+        try:
+            _TEARDOWNS.pop(0).result()
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+    drop_pg_databases()
+    if errors:
+        raise errors[0]
+
+
+atexit.register(finish_teardowns)
 
 
 @contextmanager

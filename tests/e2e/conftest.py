@@ -36,7 +36,9 @@ def browser():
 
 @pytest.fixture(scope="session")
 def system(tmp_path_factory):
-    """One running system on SQLite for the e2e tests (each test makes records of its own)."""
+    """One running system on SQLite for the e2e tests (each test makes records of its own), not
+    the system tier's shared one: the pages are looked at as a nearly empty system shows them
+    (the list's first page at a phone's width holds what the test registered)."""
     with running_system(tmp_path_factory.mktemp("e2e"), "sqlite") as running:
         yield running
 

@@ -7,10 +7,11 @@ from tests.support import running_system
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def system(request, tmp_path_factory):
-    """One running system per backend, shared by a module's tests (they measure deltas)."""
-    with running_system(tmp_path_factory.mktemp(f"system-{request.param}"), request.param) as running:
-        yield running
+def system(request, shared_system):
+    """The run's running system of each backend (`shared_system` in tests/conftest.py), shared
+    by every module that asks for it: tests measure deltas and name what they make uniquely.
+    Reporting has caught up with every register when a module gets it."""
+    return shared_system(request.param)
 
 
 @pytest.fixture

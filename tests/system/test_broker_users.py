@@ -119,10 +119,11 @@ def broker():
         for password in passwords.values():
             assert password not in done.stdout + done.stderr
         yield Broker(vhost, users, uris)
-    finally:
-        subprocess.run([CTL, "-q", "delete_vhost", vhost], capture_output=True)
-        for user in users.values():
-            subprocess.run([CTL, "-q", "delete_user", user], capture_output=True)
+    finally:  # at once: each rabbitmqctl starts an Erlang VM of its own (a second or more)
+        cleanup = [subprocess.Popen([CTL, "-q", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   for args in (("delete_vhost", vhost), *(("delete_user", user) for user in users.values()))]
+        for process in cleanup:
+            process.wait(120)
 
 
 @pytest.fixture(scope="module")

@@ -3,27 +3,31 @@ gateway (PostgreSQL behind it) and sends generated requests to every operation o
 an admin with a Bearer token made by the CLI. Every response must be no server error, carry a
 status code the spec lists, and match the spec's schema for that code.
 
-Bounded: MAX_EXAMPLES cases per operation, derandomized (the same cases every run), a per-case
-deadline; all operations' failures are reported together, each with a curl line to repeat it."""
+Bounded: MAX_EXAMPLES cases per operation (openapi_fuzz.py), derandomized (the same cases every run), a per-case
+deadline; all operations' failures are reported together, each with a curl line to repeat it.
+The operations are fuzzed in shares at once, each share a process of its own
+(tests/system/openapi_fuzz.py), each part of the API (orgs, people...) whole in one share."""
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from tests.support import ROOT, running_system
 
-MAX_EXAMPLES = 100
-CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+from .openapi_fuzz import share_out
+
+WORKERS = max(2, os.cpu_count() or 2)  # shares fuzzed at once
 
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
+    """A system of its own: the fuzzed requests write what they may, and the derandomized cases
+    meet the same data every run."""
     with running_system(tmp_path_factory.mktemp("contract"), "postgres") as running:
         yield running
 
@@ -41,32 +45,29 @@ def admin_token(system) -> str:
     return cli("users", "token", "contract-admin").split()[-1]
 
 
-def run_operation(operation, base_url: str, headers: dict) -> list[str]:
-    """Fuzz one operation; the distinct failures, each with its reproduction."""
-    failures: dict[str, str] = {}
-
-    @settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
-              phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False,
-              suppress_health_check=list(HealthCheck))
-    @given(case=operation.as_strategy())
-    def fuzz(case):
-        try:
-            case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS, timeout=30)
-        except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001  (FailureGroup, transport errors)
-            kinds = sorted({getattr(e, "title", type(e).__name__) for e in getattr(error, "exceptions", [error])})
-            failures.setdefault(", ".join(kinds), str(error).strip())
-
-    fuzz()
-    return [f"{operation.label}: {text}" for text in failures.values()]
-
-
-def test_every_operation_conforms_to_the_spec(system, admin_token):
+def test_every_operation_conforms_to_the_spec(system, admin_token, tmp_path):
     schema = schemathesis.openapi.from_url(f"{system.url}/api/v1/openapi.json", timeout=30)
-    headers = {"Authorization": f"Bearer {admin_token}"}
-    failures, operations = [], 0
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        operations += 1
-        failures += run_operation(operation, system.url, headers)
-    assert operations >= 10, f"only {operations} operations in the spec"
+    labels = [result.ok().label for result in schema.get_all_operations()]
+    assert len(labels) >= 10, f"only {len(labels)} operations in the spec"
+    workers = []
+    for n, share in enumerate(share_out(labels, WORKERS)):
+        report, log = tmp_path / f"share-{n}.json", tmp_path / f"share-{n}.log"
+        env = {**os.environ, "SANPHALANG_FUZZ_URL": system.url, "SANPHALANG_FUZZ_TOKEN": admin_token,
+               "SANPHALANG_FUZZ_OPERATIONS": json.dumps(share), "SANPHALANG_FUZZ_REPORT": str(report)}
+        with open(log, "wb") as output:
+            workers.append((subprocess.Popen([sys.executable, "-m", "tests.system.openapi_fuzz"], env=env, cwd=ROOT,
+                                             stdout=output, stderr=subprocess.STDOUT), report, log))
+    failures, fuzzed = [], []
+    try:
+        for worker, report, log in workers:
+            assert worker.wait(280) == 0, log.read_text(errors="replace")[-5000:]
+            result = json.loads(report.read_text())
+            fuzzed += result["operations"]
+            failures += result["failures"]
+    finally:
+        for worker, _, _ in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+    assert sorted(fuzzed) == sorted(labels), "every operation fuzzed, once"
     assert not failures, f"{len(failures)} contract failures:\n\n" + "\n\n".join(failures)
