@@ -197,14 +197,21 @@ class System:
         )
 
     def start_all(self, **env_by_service) -> "System":
-        """Start every process; the admin and its API token are made through the CLI meanwhile
-        (the CLI needs only the gateway's database, whose schema it creates one at a time with
-        the gateway's)."""
+        """Start every process: the registers, then (once each answers) the services that call
+        them, reporting and the gateway, so reporting's first look at the registers' heads finds
+        them there. The admin and its API token are made through the CLI meanwhile (the CLI
+        needs only the gateway's database, whose schema it creates one at a time with the
+        gateway's)."""
         (self.workdir / "var").mkdir(parents=True, exist_ok=True)
-        for service in self.SERVICES:
+        registers = [service for service in self.SERVICES if service in BUILT_SOURCES]
+        for service in registers:
             self.start(service, **env_by_service.get(service, {}))
         admin = _Background(lambda: self.token(self.add_user("admin", "admin")))
         try:
+            self.wait_answering(registers)
+            for service in self.SERVICES:
+                if service not in registers:
+                    self.start(service, **env_by_service.get(service, {}))
             self.wait_healthy()
         except BaseException:
             with contextlib.suppress(BaseException):
@@ -231,6 +238,20 @@ class System:
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {self.token(self.add_user(name, role, center))}"
         return session
+
+    def wait_answering(self, services, timeout: float = 60) -> None:
+        """Until each of `services` answers its (public) health RPC."""
+        deadline, waiting = time.monotonic() + timeout, list(services)
+        while waiting:
+            try:
+                with self.unsigned_rpc(timeout=5) as rpc:
+                    while waiting:
+                        getattr(rpc, waiting[0]).health()
+                        waiting.pop(0)
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{waiting[0]} did not answer; logs in {self.workdir}") from None
+                time.sleep(0.1)
 
     def wait_healthy(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout

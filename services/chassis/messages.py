@@ -99,6 +99,8 @@ CORE: dict[str, tuple[str, str]] = {
         "ลิงก์ต้องขึ้นต้นด้วย http:// หรือ https:// (ไม่รับ javascript: หรือ data:)",
         "A link must start with http:// or https:// (javascript: and data: are refused)",
     ),
+    "source_not_running": (
+        "ทะเบียนนี้ยังไม่ทำงาน จะอ่านบันทึกเหตุการณ์ในรอบถัดไป", "The register is not running; its log is read next round"),
     "invalid_url": ("ที่อยู่เว็บไม่ถูกต้อง", "Not a valid web address"),
     "invalid_date": ("วันที่ไม่ถูกต้อง (ปี-เดือน-วัน เช่น 2568-03-15)", "Not a valid date (year-month-day, e.g. 2025-03-15)"),
     "date_in_future": ("วันที่ต้องไม่เกินวันนี้", "The date may not be in the future"),

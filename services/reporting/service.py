@@ -3,6 +3,9 @@ subscriber, indicators, replay and verify out over RPC. The registers are the re
 each gets a batch handler (`on_<source>_batch`) and an RPC proxy for filling gaps."""
 from __future__ import annotations
 
+import logging
+
+from nameko.exceptions import UnknownService
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
@@ -15,6 +18,8 @@ from services.registry import BUILT_SOURCES
 from services.settings import settings
 
 from . import audit, projections, queries
+
+log = logging.getLogger(__name__)
 
 
 class ReportingService:
@@ -32,7 +37,11 @@ class ReportingService:
     def compare_heads(self):
         """Whatever the broker lost or never carried arrives here, from the source's log."""
         for source in BUILT_SOURCES:
-            head = getattr(self, source).head(self.signing(source, "head"))["seq"]
+            try:
+                head = getattr(self, source).head(self.signing(source, "head"))["seq"]
+            except UnknownService:  # not started yet, or stopping: its log is read next round
+                log.warning("catch-up: %s is not running", source, extra={"code": "source_not_running"})
+                continue
             if self.subscriber.stalled(source, head):
                 self.subscriber.catch_up(source, self._fetch, head)
 

@@ -90,7 +90,7 @@ def test_archiving_takes_the_org_out_of_the_indicator(system):
 def test_health_reports_every_service(system):
     report = admin.get(f"{system.url}/health", timeout=10).json()
     assert report["ok"] is True
-    assert set(report["services"]) == {"gateway", "orgs", "people", "reporting"}
+    assert set(report["services"]) == {"gateway", "orgs", "people", "knowledge", "reporting"}
     assert all(s["ok"] for s in report["services"].values())
 
 
