@@ -760,7 +760,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web_learn_share": ("แชร์เรื่องนี้", "Share this"),
     "web_learn_share_hint": ("ลิงก์ของหน้านี้ คัดลอกไปส่งต่อได้", "This page's link, to copy and pass on"),
     "web_learn_revisions": ("ฉบับที่เผยแพร่", "Published revisions"),
-    "web_learn_revisions_title": ("ฉบับที่เผยแพร่ของ “{title}”", "Published revisions of “{title}”"),
+    "web_learn_revisions_title": ("ฉบับที่เผยแพร่ของ “{title}”", "Published revisions of \"{title}\""),
     "web_learn_see_changes": ("ดูว่าแต่ละฉบับเปลี่ยนอะไร", "See what each revision changed"),
     "web_learn_first_published": ("เผยแพร่ครั้งแรก", "First published"),
     "web_learn_changed_lines": ("บรรทัดที่เปลี่ยน", "Lines changed"),
