@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from services.chassis.database import exclusive, is_postgres
 from services.chassis.errors import rejected
-from services.chassis.registers.search import fts_phrase, like_pattern
+from services.chassis.registers.search import fts_phrase, like_pattern, rows_by_ids
 from services.chassis.thai import common_era, to_arabic_digits
 from services.chassis.words import query_words, words
 
@@ -148,7 +148,7 @@ class FullTextSearch:
             total = conn.execute(_sql(f"SELECT count(*) FROM {source}{where}", lists), params).scalar()
             ids = list(conn.execute(_sql(f"SELECT t.id FROM {source}{where} ORDER BY {rank} "
                                          "LIMIT :limit OFFSET :offset", lists), params).scalars())
-            rows = _rows(conn, self.table.name, ids)
+            rows = rows_by_ids(conn, self.table.name, ids)
         return {"items": rows, "total": total, "page": page, "per_page": per_page, "words": list(found)}
 
     def _matching(self, conn: Connection, found: tuple[str, ...], postgres: bool, params: dict,
@@ -206,15 +206,6 @@ class FullTextSearch:
 
 def _sql(sql: str, lists: list[str]):
     return text(sql).bindparams(*(bindparam(name, expanding=True) for name in lists))
-
-
-def _rows(conn: Connection, table: str, ids: list[str]) -> list[dict]:
-    if not ids:
-        return []
-    found = conn.execute(text(f"SELECT * FROM {table} WHERE id IN :ids").bindparams(
-        bindparam("ids", expanding=True)), {"ids": ids}).mappings()
-    rows = {r["id"]: dict(r) for r in found}
-    return [rows[i] for i in ids if i in rows]
 
 
 def _prefix(word: str) -> bool:

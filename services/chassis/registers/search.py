@@ -177,6 +177,16 @@ class TextSearch:
         return out
 
 
+def rows_by_ids(conn: Connection, table: str, ids: list[str]) -> list[dict]:
+    """Whole rows of `table` for a page of ids, in that order."""
+    if not ids:
+        return []
+    found = conn.execute(text(f"SELECT * FROM {table} WHERE id IN :ids").bindparams(
+        bindparam("ids", expanding=True)), {"ids": ids}).mappings()
+    rows = {r["id"]: dict(r) for r in found}
+    return [rows[i] for i in ids if i in rows]
+
+
 def like_pattern(q: str) -> str:
     """`q` as a LIKE pattern that matches it literally anywhere (with ESCAPE '\\')."""
     return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -226,13 +236,7 @@ class _Query:
         return self.conn.execute(text(sql), self.params).scalar()
 
     def by_ids(self, ids: list[str]) -> list[dict]:
-        """Whole rows for a page of ids, in that order."""
-        if not ids:
-            return []
-        found = self.conn.execute(text(f"SELECT * FROM {self.table} WHERE id IN :ids").bindparams(
-            bindparam("ids", expanding=True)), {"ids": ids}).mappings()
-        rows = {r["id"]: dict(r) for r in found}
-        return [rows[i] for i in ids if i in rows]
+        return rows_by_ids(self.conn, self.table, ids)
 
     def page_ids(self, sql: str) -> list[str]:
         return list(self.conn.execute(text(sql + " LIMIT :limit OFFSET :offset"), self.params).scalars())
