@@ -15,7 +15,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "user_exists": ("มีผู้ใช้ชื่อนี้แล้ว", "A user with this name already exists"),
     "unknown_user": ("ไม่พบผู้ใช้นี้", "There is no such user"),
     "center_required": ("เจ้าหน้าที่ศูนย์ต้องระบุศูนย์ประสานงาน", "Center staff need a coordination center"),
-    "unknown_center": ("ไม่พบรหัสศูนย์ประสานงานนี้", "There is no coordination center with this code"),
     "center_only_for_staff": ("ระบุศูนย์ได้เฉพาะเจ้าหน้าที่ศูนย์", "Only center staff belong to a center"),
     "file_too_large": (
         "ไฟล์ใหญ่เกิน {max_mb} MB: แบ่งเป็นหลายไฟล์ หรือใช้คำสั่ง sanphalang import orgs",

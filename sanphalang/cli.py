@@ -100,14 +100,34 @@ def up() -> None:
     sys.exit(run_up())
 
 
+REPLAY_STEP = 50_000  # events one step of `replay` applies: seconds of work, far within the RPC timeout
+
+
+def _bar(code: str, length: int):
+    from services.chassis.messages import message
+
+    text = message(code)
+    return click.progressbar(length=length, label=f"{text['th']} / {text['en']}", file=click.get_text_stream("stderr"))
+
+
 @main.command()
 def replay() -> None:
     """Rebuild every reporting projection from the sources' event logs."""
     with _rpc() as rpc:
-        result = rpc.reporting.replay()
-    for source, count in result["applied"].items():
+        heads = rpc.reporting.replay(events=0)["heads"]  # the projection dropped; where each log ends
+        positions, idle = dict.fromkeys(heads, 0), 0
+        with _bar("replay_progress", sum(heads.values())) as bar:
+            while any(positions[source] < head for source, head in heads.items()):
+                step = rpc.reporting.replay(start=False, events=REPLAY_STEP)
+                reached = {source: min(step["positions"][source], head) for source, head in heads.items()}
+                moved = sum(reached.values()) - sum(positions.values())
+                bar.update(max(moved, 0))
+                positions, idle = reached, 0 if moved > 0 else idle + 1
+                if idle == 3:  # three steps without a position moving: the logs are not answering
+                    raise click.ClickException(f"replay stopped at {positions} of {heads}")
+    for source, count in positions.items():
         click.echo(f"{source}: {count} events replayed")
-    click.echo(f"replayed {result['events']} events")
+    click.echo(f"replayed {sum(positions.values())} events")
 
 
 @main.command()
@@ -115,7 +135,7 @@ def replay() -> None:
 def verify(as_json: bool) -> None:
     """Check every hash chain and that live projections equal a fresh replay."""
     with _rpc() as rpc:
-        report = rpc.reporting.verify()
+        report = _verified(rpc)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     for chain in report["chains"]:
@@ -133,6 +153,22 @@ def verify(as_json: bool) -> None:
         for line in projection["differences"]:
             click.echo(f"  {line}")
     sys.exit(0 if report["ok"] else 1)
+
+
+def _verified(rpc) -> dict:
+    """`reporting.verify` one part at a time, for the progress bar: each source's chain, then
+    reporting's own and the comparison with a fresh replay (as many events as the chains)."""
+    heads = {source: getattr(rpc, source).head()["seq"] for source in BUILT_SOURCES}
+    chains = []
+    with _bar("verify_progress", 2 * sum(heads.values())) as bar:
+        for source, head in heads.items():
+            chains += rpc.reporting.verify(chains=[source], projection=False)["chains"]
+            bar.update(head)
+        last = rpc.reporting.verify(chains=["reporting"])
+        bar.update(sum(heads.values()))
+    chains += last["chains"]
+    return {"ok": all(c["ok"] for c in chains) and last["projection"]["equal"], "chains": chains,
+            "projection": last["projection"]}
 
 
 def _files(chain: dict) -> None:

@@ -78,6 +78,7 @@ CORE: dict[str, tuple[str, str]] = {
     "year_in_future": ("ปีต้องไม่เกินปีปัจจุบัน", "The year may not be in the future"),
     "year_too_early": ("ปีเก่าเกินไป (ก่อน พ.ศ. {min_be})", "The year is too early (before {min_ce})"),
     "unknown_province": ("ไม่พบรหัสจังหวัดนี้", "Unknown province code"),
+    "unknown_center": ("ไม่พบรหัสศูนย์ประสานงานนี้", "There is no coordination center with this code"),
     "unknown_district": ("ไม่พบรหัสอำเภอ/เขตนี้", "Unknown district code"),
     "unknown_subdistrict": ("ไม่พบรหัสตำบล/แขวงนี้", "Unknown subdistrict code"),
     "district_not_in_province": ("อำเภอ/เขตนี้ไม่อยู่ในจังหวัดที่เลือก", "The district is not in the chosen province"),
@@ -101,6 +102,10 @@ CORE: dict[str, tuple[str, str]] = {
     ),
     "source_not_running": (
         "ทะเบียนนี้ยังไม่ทำงาน จะอ่านบันทึกเหตุการณ์ในรอบถัดไป", "The register is not running; its log is read next round"),
+    "projection_rebuilt": (
+        "ตารางตัวชี้วัดเป็นรุ่นเก่า ล้างแล้ว และจะสร้างใหม่จากบันทึกเหตุการณ์",
+        "The indicators' tables were of another version: cleared, to be rebuilt from the logs",
+    ),
     "invalid_url": ("ที่อยู่เว็บไม่ถูกต้อง", "Not a valid web address"),
     "invalid_date": ("วันที่ไม่ถูกต้อง (ปี-เดือน-วัน เช่น 2568-03-15)", "Not a valid date (year-month-day, e.g. 2025-03-15)"),
     "date_in_future": ("วันที่ต้องไม่เกินวันนี้", "The date may not be in the future"),
@@ -193,6 +198,12 @@ CORE: dict[str, tuple[str, str]] = {
     "source_orgs": ("ทะเบียนองค์กรชุมชน", "Organization register"),
     "source_people": ("ทะเบียนบุคคล", "People register"),
     "source_knowledge": ("คลังความรู้", "Knowledge"),
+    # the command line: sanphalang replay and verify
+    "replay_progress": ("กำลังสร้างตัวชี้วัดใหม่จากบันทึกเหตุการณ์", "Replaying the event logs into the indicators"),
+    "verify_progress": (
+        "กำลังตรวจห่วงโซ่บันทึกเหตุการณ์และเทียบตัวชี้วัดกับการสร้างใหม่",
+        "Checking the event chains and comparing the indicators with a fresh replay",
+    ),
 }
 
 

@@ -156,12 +156,18 @@ class EventStore:
             ).first()
         return {"source": self.source, "seq": row.seq if row else 0, "hash": row.hash if row else GENESIS}
 
-    def events_since(self, seq: int, limit: int = 1000) -> list[dict]:
-        query = (
-            select(tables.events).where(tables.events.c.seq > seq).order_by(tables.events.c.seq).limit(limit)
-        )
+    def events_since(self, seq: int, limit: int = 1000, *, to_send: bool = False) -> list[dict]:
+        """The envelopes of the events after `seq`, at most `limit`. `to_send`: their `actor` and
+        `data` as the canonical JSON they are stored as (`orjson.Fragment`), for a reply that is
+        serialized at once (the RPC's): none is parsed here only to be encoded again."""
+        columns = [tables.events.c[name] for name in STORED_COLUMNS]
+        query = select(*columns).where(tables.events.c.seq > seq).order_by(tables.events.c.seq).limit(limit)
         with self.engine.connect() as conn:
-            return [self._envelope(row) for row in conn.execute(query)]
+            rows = conn.execute(query).tuples().all()  # one fetchall, not a fetch per row
+        source, json = self.source, orjson.Fragment if to_send else orjson.loads
+        return [{"id": id_, "source": source, "seq": seq_, "stream": stream, "version": version, "type": type_,
+                 "schema": schema, "at": at, "actor": json(actor), "data": json(data), "prev": prev, "hash": hash_}
+                for seq_, id_, stream, version, type_, schema, at, actor, data, prev, hash_ in rows]
 
     def texts_since(self, seq: int, limit: int) -> list[tuple[int, bytes]]:
         """(seq, canonical JSON) of the events after `seq`: what the relay publishes."""

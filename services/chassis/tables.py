@@ -49,3 +49,13 @@ checkpoints = Table(
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
 )
+# How fresh a subscriber's projection is per source: the last event applied, when it was
+# appended and when it was projected (written with the checkpoint).
+freshness = Table(
+    "freshness",
+    subscriber_metadata,
+    Column("source", String(40), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("event_at", String(32), nullable=False),
+    Column("applied_at", String(32), nullable=False),
+)

@@ -18,7 +18,7 @@ class EventSource:
     @rpc
     def events_since(self, assertion, seq, limit=1000):
         self.asking(assertion, can.READ_EVENTS)
-        return self.log.events_since(seq, min(limit, EVENTS_PAGE_MAX))
+        return self.log.events_since(seq, min(limit, EVENTS_PAGE_MAX), to_send=True)
 
     @rpc
     def head(self, assertion):

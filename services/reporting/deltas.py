@@ -4,13 +4,15 @@ projector (`projectors/`) says how many records came or went where and when; thi
 spreads those over the scopes and adds them up.
 
 Breakdowns are kept the same way (`breakdown_deltas`): how many records of an indicator's
-register have each value of one of their code lists (knowledge items by category, kind and
-status; campaigns by status), per scope, place and day. What a breakdown counts is its
-projector's to say (docs/decisions.md, Reporting)."""
+register have each value of one of their code lists (organizations by type, strength and
+verification age, people by skill, knowledge items by category, kind and status, campaigns by
+status and channel), per scope, place and day. What a breakdown counts is its projector's to
+say (docs/reporting.md). `activity_deltas` counts the register's changes (registrations,
+amendments, verifications, merges, erasures...) per center and day, for the monthly report."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, select, text
 from sqlalchemy.dialects import sqlite
@@ -42,36 +44,38 @@ breakdown_deltas = Table(
     Column("day", String(10), primary_key=True),
     Column("delta", Integer, nullable=False),
 )
+activity_deltas = Table(
+    "activity_deltas",
+    metadata,
+    Column("source", String(12), primary_key=True),  # the register
+    Column("change", String(20), primary_key=True),  # registered, amended, verified, merged, erased...
+    Column("scope", String(10), primary_key=True),
+    Column("code", String(10), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("delta", Integer, nullable=False),  # events of that change on that day
+)
+DELTA_TABLES = (indicator_deltas, breakdown_deltas, activity_deltas)
 
 
-@dataclass
-class Place:
-    """Where a record counts: its center and province (the region and the nation follow)."""
-
-    center: str
-    province: str
-    active: bool = True
-
-    def scopes(self):
-        return (
-            ("nation", NATION), ("region", reference.region_of(self.province)),
-            ("province", self.province), ("center", self.center),
-        )
-
-
-def by_scope(indicator: str, moves: Counter) -> Counter:
-    """Spread per-place counts ((center, province, day) -> n) over every scope that contains the place."""
-    return spread(Counter({(indicator, *place): n for place, n in moves.items()}))
+def scopes(center: str, province: str) -> tuple[tuple[str, str], ...]:
+    """Every scope that holds a center of a province: the nation, its region, the province, the center."""
+    return (("nation", NATION), ("region", reference.region_of(province)), ("province", province), ("center", center))
 
 
 def spread(moves: Counter) -> Counter:
     """Spread counts keyed by what and where ((*what, center, province, day) -> n) over every
     scope that contains the place: (*what, scope, code, day) -> n."""
-    deltas: Counter = Counter()
-    for (*what, center, province, day), n in moves.items():
-        for scope, code in Place(center, province).scopes():
-            deltas[(*what, scope, code, day)] += n
-    return deltas
+    deltas: dict = {}
+    get = deltas.get
+    for key, n in moves.items():
+        what, center, province, day = key[:-3], key[-3], key[-2], key[-1]
+        for place in (("nation", NATION), ("region", _region(province)), ("province", province), ("center", center)):
+            spread_key = (*what, *place, day)
+            deltas[spread_key] = get(spread_key, 0) + n
+    return Counter(deltas)
+
+
+_region = lru_cache(maxsize=None)(reference.region_of)  # a province's region: asked for every count moved
 
 
 def _keys(table: Table) -> list[str]:
@@ -88,7 +92,7 @@ def _upsert_pg(table: Table):
 """)
 
 
-_UPSERTS_PG = {table.name: _upsert_pg(table) for table in (indicator_deltas, breakdown_deltas)}
+_UPSERTS_PG = {table.name: _upsert_pg(table) for table in DELTA_TABLES}
 
 
 def add(conn: Connection, deltas: Counter, table: Table = indicator_deltas) -> None:
@@ -100,13 +104,26 @@ def add(conn: Connection, deltas: Counter, table: Table = indicator_deltas) -> N
         return
     names = _keys(table)
     if is_postgres(conn):
+        keys.sort()  # in the primary key's order: the index is walked, not jumped about
         columns = list(zip(*[(*key, n) for key, n in keys]))
-        conn.execute(_UPSERTS_PG[table.name], dict(zip((*names, "delta"), map(list, columns))))
+        values = {name: text_array(column) for name, column in zip(names, columns)}
+        values["delta"] = "{" + ",".join(map(str, columns[-1])) + "}"
+        conn.execute(_UPSERTS_PG[table.name], values)
         return
     statement = sqlite.insert(table)
     statement = statement.on_conflict_do_update(
         index_elements=names, set_={"delta": table.c.delta + statement.excluded.delta})
     conn.execute(statement, [{**dict(zip(names, key)), "delta": n} for key, n in keys])
+
+
+def text_array(values) -> str:
+    """A PostgreSQL array literal of text values, each quoted. One string, made by one join in
+    the usual case (codes and days need no escape): psycopg would dump the list element by
+    element, about half of a replay's time in this module."""
+    whole = "".join(values)
+    if '"' in whole or "\\" in whole:
+        values = [value.replace("\\", "\\\\").replace('"', '\\"') for value in values]
+    return '{"' + '","'.join(values) + '"}'
 
 
 def totals(conn: Connection, table: Table = indicator_deltas) -> dict:

@@ -17,9 +17,10 @@ from services.edge.logging import RequestLog
 from services.registry import BUILT_SOURCES
 from services.settings import settings
 
-from . import audit, projections, queries
+from . import audit, projections, queries, targets
 
 log = logging.getLogger(__name__)
+OWN_LOG = "reporting"  # the name `verify` gives reporting's own log (the targets)
 
 
 class ReportingService:
@@ -56,26 +57,76 @@ class ReportingService:
         return queries.breakdown_values(self.subscriber.engine, scope, code, as_of)
 
     @rpc
+    def series(self, assertion, scope="nation", code=None, as_of=None):
+        self.asking(assertion, can.READ_INDICATORS)
+        return queries.series(self.subscriber.engine, scope, code, as_of)
+
+    @rpc
+    def activity(self, assertion, scope="nation", code=None, month=None):
+        self.asking(assertion, can.READ_INDICATORS)
+        return queries.activity(self.subscriber.engine, scope, code, month)
+
+    @rpc
+    def targets(self, assertion):
+        self.asking(assertion, can.READ_INDICATORS)
+        return targets.listing(self.subscriber.engine)
+
+    @rpc
+    def set_target(self, assertion, indicator, center, target, key=None):
+        actor = self.asking(assertion, can.SET_TARGETS, key)
+        return targets.set_target(self.subscriber.engine, actor, indicator, center, target)
+
+    @rpc
+    def freshness(self, assertion):
+        self.asking(assertion, can.READ_INDICATORS)
+        return self.subscriber.freshness()
+
+    @rpc
     def positions(self, assertion):
         self.asking(assertion, can.READ_INDICATORS)
         return {source: self.subscriber.position(source) for source in BUILT_SOURCES}
 
     @rpc
-    def replay(self, assertion):
+    def replay(self, assertion, start=True, events=None):
+        """Rebuild the projection from the sources' logs: all in this call (`events` None), or in
+        steps a caller drives to show its progress within its RPC timeout (`sanphalang replay`):
+        `events=0` drops the projection and answers the heads, then each `start=False, events=N`
+        applies up to N more events towards the heads, answering the positions reached."""
         self.asking(assertion, can.REBUILD)
-        return self.subscriber.replay(list(BUILT_SOURCES), self._fetch)
+        sources = list(BUILT_SOURCES)
+        if events is None:
+            return self.subscriber.replay(sources, self._fetch)
+        if start:
+            self.subscriber.reset()
+        heads = {source: getattr(self, source).head(self.signing(source, "head"))["seq"] for source in sources}
+        applied = self.subscriber.advance(heads, self._fetch, events)
+        return {"applied": applied, "events": sum(applied.values()), "heads": heads,
+                "positions": {source: self.subscriber.position(source) for source in sources}}
 
     @rpc
-    def verify(self, assertion):
+    def verify(self, assertion, chains=None, projection=True):
+        """Check the hash chains named in `chains` (each source's, and "reporting": its own log,
+        the targets; default every one) and, with `projection`, compare the live projection with
+        a fresh replay. `sanphalang verify` asks for one part at a time to show its progress."""
         self.asking(assertion, can.AUDIT)
-        chains = [getattr(self, source).verify_chain(self.signing(source, "verify_chain")) for source in BUILT_SOURCES]
-        projection = audit.compare(self.subscriber, list(BUILT_SOURCES), self._fetch)
-        ok = all(c["ok"] for c in chains) and projection["equal"]
-        return {"ok": ok, "chains": chains, "projection": projection}
+        names = [*BUILT_SOURCES, OWN_LOG] if chains is None else list(chains)
+        unknown = [name for name in names if name not in (*BUILT_SOURCES, OWN_LOG)]
+        if unknown:
+            raise ValueError(f"no such log: {', '.join(map(str, unknown))}")
+        checked = [self._chain(name) for name in names]
+        compared = audit.compare(self.subscriber, list(BUILT_SOURCES), self._fetch) if projection else None
+        ok = all(c["ok"] for c in checked) and (compared is None or compared["equal"])
+        return {"ok": ok, "chains": checked, "projection": compared}
+
+    def _chain(self, name: str) -> dict:
+        if name == OWN_LOG:
+            return targets.log(self.subscriber.engine).verify()  # reporting's own: the targets
+        return getattr(self, name).verify_chain(self.signing(name, "verify_chain"))
 
     @rpc
     def health(self):
-        return {"service": self.name, "database": all(self.subscriber.position(s) >= 0 for s in BUILT_SOURCES)}
+        return {"service": self.name, "database": all(self.subscriber.position(s) >= 0 for s in BUILT_SOURCES),
+                "freshness": self.subscriber.freshness()}
 
 
 def _batches_of(source: str):

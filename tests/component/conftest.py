@@ -69,3 +69,14 @@ def client(orgs, signed_in):
     app = create_app(pool=Pool(orgs=orgs))
     app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=False, TESTING=True)
     return app.test_client()
+
+
+@pytest.fixture
+def engine(database_url):
+    """An empty indicator projection (reporting's tables) on the backend's database."""
+    from services.reporting import projections
+
+    engine = make_engine(database_url)
+    projections.create_schema(engine)
+    yield engine
+    engine.dispose()

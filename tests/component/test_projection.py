@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
 
 from services import reference
 from services.chassis.database import make_engine
@@ -13,21 +12,13 @@ from services.reporting import projections, queries
 SEQ = itertools.count(1)
 
 
-@pytest.fixture
-def engine(database_url):
-    engine = make_engine(database_url)
-    projections.create_schema(engine)
-    yield engine
-    engine.dispose()
-
-
 def event(org: str, type_: str, at: str, version: int = 1, **data) -> dict:
     return {"source": "orgs", "seq": next(SEQ), "stream": f"org-{org}", "version": version,
             "type": type_, "at": at, "data": data}
 
 
-def registered(org: str, at: str, province: str = "50", center: str | None = None) -> dict:
-    return event(org, "OrgRegistered", at, province=province, center=center or f"P{province}")
+def registered(org: str, at: str, province: str = "50", center: str | None = None, type_: str = "savings_group") -> dict:
+    return event(org, "OrgRegistered", at, province=province, center=center or f"P{province}", type=type_)
 
 
 def project(engine, *events: dict) -> None:
@@ -61,11 +52,11 @@ def test_as_of_sums_only_the_days_up_to_the_date(engine):
 def test_region_counts_follow_reference_region_of(engine):
     places = [("50", None), ("51", None), ("10", "BKK1"), ("10", "BKK4"), ("84", None), ("30", None), ("20", None)]
     project(engine, *(registered(f"o{i}", "2026-01-05T01:00:00.000000Z", p, c) for i, (p, c) in enumerate(places)))
-    expected: dict[str, int] = {}
+    expected = dict.fromkeys(reference.REGIONS, 0)  # every region is listed, with or without data
     for province, _ in places:
         expected[reference.region_of(province)] = expected.get(reference.region_of(province), 0) + 1
     assert regional_counts(engine) == expected
-    assert expected == {"north": 2, "bangkok": 2, "south": 1, "northeast": 1, "east": 1}
+    assert expected == {"north": 2, "bangkok": 2, "south": 1, "northeast": 1, "east": 1, "central": 0, "west": 0}
     assert value(engine, "province", "10") == 2
     assert value(engine, "center", "BKK4") == 1
     assert value(engine) == len(places)
@@ -75,15 +66,16 @@ def test_relocation_moves_every_scope_and_archive_removes_it(engine):
     project(engine, registered("a", "2026-01-05T01:00:00.000000Z"), registered("b", "2026-01-05T01:00:00.000000Z"))
     project(engine, event("a", "OrgAmended", "2026-01-06T01:00:00.000000Z", version=2,
                           province="10", district="1026", subdistrict=None, center="BKK1"))
-    assert regional_counts(engine) == {"north": 1, "bangkok": 1}
+    assert regional_counts(engine) == {**dict.fromkeys(reference.REGIONS, 0), "north": 1, "bangkok": 1}
     assert (value(engine, "center", "P50"), value(engine, "center", "BKK1"), value(engine)) == (1, 1, 2)
     assert value(engine, "center", "P50", as_of="2026-01-05") == 2  # history keeps the old place
 
     project(engine, event("a", "OrgArchived", "2026-01-07T01:00:00.000000Z", version=3, reason=None),
             event("a", "OrgAmended", "2026-01-07T02:00:00.000000Z", version=4, name="ไม่นับ"))
-    assert regional_counts(engine) == {"north": 1, "bangkok": 0}
+    assert regional_counts(engine) == {**dict.fromkeys(reference.REGIONS, 0), "north": 1}
     with engine.connect() as conn:
-        places = projections.snapshot(conn)["places"]
+        places = {org: (s["center"], s["province"], s["active"])
+                  for org, s in projections.snapshot(conn)["records"]["org"].items()}
     assert places == {"a": ("BKK1", "10", False), "b": ("P50", "50", True)}
 
 
@@ -103,5 +95,6 @@ def test_events_of_one_org_in_one_batch_give_the_same_result_as_one_by_one(engin
         project(one_by_one, item)
     with engine.connect() as a, one_by_one.connect() as b:
         assert projections.snapshot(a) == projections.snapshot(b)
-        assert projections.snapshot(a)["places"] == {"a": ("P84", "84", False)}
+        state = projections.snapshot(a)["records"]["org"]["a"]
+        assert (state["center"], state["province"], state["active"]) == ("P84", "84", False)
     assert value(engine) == 0 and value(engine, as_of="2026-01-05") == 1

@@ -28,6 +28,10 @@ def org_id_of(stream: str) -> str:
     return stream.removeprefix("org-")
 
 
+def is_org(stream: str) -> bool:
+    return stream.startswith("org-")
+
+
 class OrgRegisteredV1(Schema):
     name = fields.String(required=True)
     name_en = fields.String(allow_none=True)

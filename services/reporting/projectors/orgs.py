@@ -1,80 +1,77 @@
-"""Indicator 3 (community organization records) from the organization register's events. It
-remembers where each organization counts (`org_places`) so a relocation or an archive moves
-or removes exactly what registration added; events only carry what changed."""
+"""Indicator 3 (community organization records) from the organization register's events, with
+its breakdowns: organizations by type, by assessed strength (`unassessed` until assessed) and by
+verification age (`recent` within a year of the verification day, `stale` from its
+anniversary, `never`). An organization counts at its center while active: from registration,
+until archived or merged into another, and again from its restoration or unmerge."""
 from __future__ import annotations
 
-from collections import Counter
+from datetime import date
 
-from sqlalchemy import Boolean, Column, String, Table, select
-from sqlalchemy.engine import Connection
-
-from services.chassis.database import bulk_insert
-from services.chassis.thai import bangkok_day
 from services.contracts.orgs import events as ev
+from services.contracts.reporting import NEVER_VERIFIED, RECENTLY_VERIFIED, STALE_VERIFIED, UNASSESSED
 
-from .. import deltas
-from ..deltas import Place
+from ..records import Kind, Piece, apply as apply_records
 
 INDICATOR = "community_orgs"
 
-org_places = Table(
-    "org_places",
-    deltas.metadata,
-    Column("org", String(36), primary_key=True),
-    Column("center", String(8), nullable=False),
-    Column("province", String(2), nullable=False),
-    Column("active", Boolean, nullable=False),
-)
-TABLES = (org_places,)
+ACTIVITY = {
+    ev.REGISTERED: "registered", ev.AMENDED: "amended", ev.RELOCATED: "relocated",
+    ev.STRENGTH_ASSESSED: "assessed", ev.VERIFIED: "verified", ev.ARCHIVED: "archived",
+    ev.RESTORED: "restored", ev.MERGED: "merged", ev.UNMERGED: "unmerged",
+}
 
 
-def apply(conn: Connection, events: list[dict]) -> None:
+def anniversary(day: str) -> str:
+    """The day a verification made on `day` goes stale: the same date a year on (28 Feb for 29 Feb)."""
+    made = date.fromisoformat(day)
+    try:
+        return made.replace(year=made.year + 1).isoformat()
+    except ValueError:
+        return made.replace(year=made.year + 1, day=28).isoformat()
+
+
+def _fold(state: dict | None, type_: str, data: dict) -> dict | None:
+    if type_ == ev.REGISTERED:
+        return {"center": data["center"], "province": data["province"], "active": True, "type": data["type"],
+                "strength": None, "verified_on": None}
+    if state is None:
+        return None
+    if type_ in (ev.RELOCATED, ev.AMENDED):
+        changed = {name: data[name] for name in ("center", "province", "type") if data.get(name)}
+        return {**state, **changed}
+    if type_ == ev.STRENGTH_ASSESSED:
+        return {**state, "strength": data["level"]}
+    if type_ == ev.VERIFIED:
+        return {**state, "verified_on": max(data["on"], state["verified_on"] or "")}
+    if type_ in (ev.ARCHIVED, ev.MERGED):
+        return {**state, "active": False}
+    if type_ == ev.RESTORED:
+        return {**state, "active": True}
+    if type_ == ev.UNMERGED:
+        return {**state, "active": data["status"] == "active"}
+    return state
+
+
+def _counts(state: dict) -> list[Piece]:
+    if not state["active"]:
+        return []
+    place = (state["center"], state["province"])
+    pieces = [
+        Piece((INDICATOR,), *place),
+        Piece((INDICATOR, "type", state["type"]), *place),
+        Piece((INDICATOR, "strength", state["strength"] or UNASSESSED), *place),
+    ]
+    verified = state["verified_on"]
+    if verified is None:
+        return pieces + [Piece((INDICATOR, "verification", NEVER_VERIFIED), *place)]
+    stale = anniversary(verified)
+    return pieces + [Piece((INDICATOR, "verification", RECENTLY_VERIFIED), *place, until=stale),
+                     Piece((INDICATOR, "verification", STALE_VERIFIED), *place, since=stale)]
+
+
+KINDS = (Kind("org", ev.is_org, ev.org_id_of, ev.REGISTERED, _fold, _counts, ACTIVITY),)
+
+
+def apply(conn, events: list[dict]) -> None:
     """Project one contiguous run of the register's events (inside the checkpoint's transaction)."""
-    known = _places(conn, {ev.org_id_of(e["stream"]) for e in events if e["type"] != ev.REGISTERED})
-    new: dict[str, Place] = {}
-    changed: set[str] = set()
-    moves: Counter = Counter()  # (center, province, day) -> organizations in or out
-
-    for event in events:
-        org, kind, data, day = ev.org_id_of(event["stream"]), event["type"], event["data"], bangkok_day(event["at"])
-        if kind == ev.REGISTERED:
-            new[org] = Place(data["center"], data["province"])
-            moves[data["center"], data["province"], day] += 1
-            continue
-        place = new.get(org) or known.get(org)
-        if place is None:
-            continue
-        counts_before = place.active
-        if kind in (ev.RELOCATED, ev.AMENDED) and "center" in data:
-            if place.active:
-                moves[place.center, place.province, day] -= 1
-                moves[data["center"], data["province"], day] += 1
-            place.center, place.province = data["center"], data["province"]
-        elif kind in (ev.ARCHIVED, ev.MERGED):
-            place.active = False
-        elif kind == ev.RESTORED or (kind == ev.UNMERGED and data["status"] == "active"):
-            place.active = True
-        if place.active != counts_before:
-            moves[place.center, place.province, day] += 1 if place.active else -1
-        if org not in new:
-            changed.add(org)
-
-    bulk_insert(conn, org_places, [
-        {"org": o, "center": p.center, "province": p.province, "active": p.active} for o, p in new.items()])
-    for org in changed:
-        conn.execute(org_places.update().where(org_places.c.org == org).values(**vars(known[org])))
-    deltas.add(conn, deltas.by_scope(INDICATOR, moves))
-
-
-def _places(conn: Connection, orgs: set[str]) -> dict[str, Place]:
-    found: dict[str, Place] = {}
-    ids = list(orgs)
-    for start in range(0, len(ids), 500):
-        rows = conn.execute(select(org_places).where(org_places.c.org.in_(ids[start:start + 500])))
-        found.update({r.org: Place(r.center, r.province, r.active) for r in rows})
-    return found
-
-
-def snapshot(conn: Connection) -> dict:
-    """Where every organization counts, comparable between two projections."""
-    return {"places": {r.org: (r.center, r.province, bool(r.active)) for r in conn.execute(select(org_places))}}
+    apply_records(conn, ev.SOURCE, KINDS, events)
