@@ -23,14 +23,24 @@ COPY pyproject.toml constraints.txt README.md ./
 COPY sanphalang ./sanphalang
 COPY services ./services
 COPY gateway ./gateway
+# The vendored front-end files (ECharts, the Sarabun web font) into gateway/web/static/vendor/,
+# from the npm registry at deploy/static/'s pinned versions, as `make setup` makes them
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
+COPY deploy/static ./deploy/static
+COPY deploy/local/ensure-static.sh ./deploy/local/ensure-static.sh
+RUN deploy/local/ensure-static.sh
 RUN pip install -c constraints.txt .
 
 # --- runtime ------------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE}
 
 # tini as PID 1 forwards SIGTERM to the service and reaps the children of exec probes.
+# Chromium prints the monthly report's PDF (gateway/pdf.py); fonts-thai-tlwg is its Thai
+# fallback font while the vendored Sarabun loads.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends tini \
+    && apt-get install -y --no-install-recommends tini chromium fonts-thai-tlwg \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 sanphalang \

@@ -11,7 +11,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | md5sum | cut -c1-8)
 
-.PHONY: setup services browser run test test-unit test-component test-system test-e2e test-faults bench clean
+.PHONY: setup services static browser run test test-unit test-component test-system test-e2e test-faults bench clean
 
 $(STAMP):
 	$(PY) -m venv $(VENV)
@@ -19,12 +19,16 @@ $(STAMP):
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev,bench]'
 	touch $(STAMP)
 
-setup: $(STAMP) services
+setup: $(STAMP) services static browser
 
 services:
 	@deploy/local/ensure-services.sh
 
-# Debian's chromium and a Thai font for tests/e2e (only `make test` needs them)
+# ECharts and the Sarabun web font into gateway/web/static/vendor/ (npm ci, pinned by deploy/static/)
+static:
+	@deploy/local/ensure-static.sh
+
+# Debian's chromium (the monthly report's PDF, tests/e2e), a Thai font, poppler-utils (the PDF tests)
 browser:
 	@deploy/local/ensure-browser.sh
 
@@ -53,4 +57,4 @@ bench: setup
 	$(BIN)/python -m tests.bench.run
 
 clean:
-	rm -rf $(VENV) var test-artifacts
+	rm -rf $(VENV) var test-artifacts build/static-npm gateway/web/static/vendor
