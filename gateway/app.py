@@ -49,6 +49,8 @@ def create_app(pool: RpcPool | None = None) -> Flask:
 
     api.register_blueprint(orgs.blp, url_prefix="/api/v1/orgs")
     api.register_blueprint(indicators.blp, url_prefix="/api/v1/indicators")
+    from .api import dashboard
+    api.register_blueprint(dashboard.blp, url_prefix="/api/v1/dashboard")
     from .api import spreadsheets
     api.register_blueprint(spreadsheets.blp, url_prefix="/api/v1/orgs")
     from .api import people
@@ -88,6 +90,8 @@ def _health(pool: RpcPool):
             with pool.cluster() as rpc:
                 answer = getattr(rpc, service).health()
             report[service] = {"ok": bool(answer.get("database")), "broker": True, "database": answer.get("database")}
+            if "freshness" in answer:  # reporting: per source, the last event projected and its lag
+                report[service]["freshness"] = answer["freshness"]
         except Exception as error:  # unreachable broker or service: say so, don't fail
             report[service] = {"ok": False, "error": type(error).__name__}
         ok = ok and report[service]["ok"]

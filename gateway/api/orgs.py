@@ -36,6 +36,8 @@ class OrgFilters(Schema):
     status = fields.String(validate=validate.OneOf(list(STATUSES)))
     strength = fields.String(validate=validate.OneOf(list(STRENGTH_LEVELS)))
     verified_since = fields.Date(metadata={"description": "last verified on or after this date"})
+    unverified_since = fields.Date(metadata={"description": "not verified on or after this date: last verified "
+                                                            "before it, or never"})
 
 
 class OrgQuery(OrgFilters):

@@ -27,13 +27,19 @@ NAV = (
     ("web.knowledge", "web_nav_knowledge", permissions.READ_KNOWLEDGE),
     ("web.campaigns", "web_nav_campaigns", permissions.READ_KNOWLEDGE),
     ("web.data_requests", "web_nav_requests", permissions.HANDLE_REQUESTS),
-    ("web.indicators", "web_nav_indicators", permissions.READ_INDICATORS),
+    ("web.dashboard", "web_nav_indicators", permissions.READ_INDICATORS),
+    ("web.report_picker", "web_nav_report", permissions.READ_INDICATORS),
     ("web.imports", "web_nav_import", permissions.IMPORT_ORGS),
     ("web.audit", "web_nav_audit", permissions.AUDIT),
+    ("web.targets", "web_nav_targets", permissions.SET_TARGETS),
     ("web.processing", "web_nav_privacy", permissions.READ_INDICATORS),
     ("web.learn", "web_nav_learn", permissions.READ_PUBLIC),
 )
 
+
+# endpoint of NAV -> the address its link takes a user to instead (None: the endpoint's own);
+# the dashboards send center staff to their own center's
+NAV_TARGETS: dict[str, Callable[[permissions.User], str | None]] = {}
 
 # event source -> the history page of the record an event of that source belongs to (a URL, or
 # None for a stream that has none); each register's pages add theirs
@@ -70,7 +76,7 @@ def _may_follow(user, action) -> bool:
 
 def _frame() -> dict:
     user = current_user()
-    nav = [(endpoint, text.t(label), url_for(endpoint)) for endpoint, label, action in NAV
+    nav = [(endpoint, text.t(label), _nav_address(endpoint, user)) for endpoint, label, action in NAV
            if endpoint in current_app.view_functions and _may_follow(user, action)]
     return {
         "t": text.t, "lang": text.lang(), "user": user, "nav": nav,
@@ -80,6 +86,11 @@ def _frame() -> dict:
         "role_label": lambda role: text.t(f"web_role_{role}") if role in permissions.ROLES else (role or ""),
         "switch_language": lambda code: _with_args(lang=code),
     }
+
+
+def _nav_address(endpoint: str, user) -> str:
+    target = NAV_TARGETS.get(endpoint)
+    return (target(user) if target else None) or url_for(endpoint)
 
 
 def _with_args(**changes) -> str:
@@ -97,10 +108,13 @@ def _context():
 @bp.get("/")
 def home():
     user = current_user()
+    own = NAV_TARGETS["web.dashboard"](user) if "web.dashboard" in NAV_TARGETS else None
+    if own:  # center staff: their own center's dashboard
+        return redirect(own)
     if permissions.allowed(user, permissions.READ_ORGS):
         return redirect(url_for("web.orgs"))
-    if "web.indicators" in current_app.view_functions:
-        return redirect(url_for("web.indicators"))
+    if "web.dashboard" in current_app.view_functions:
+        return redirect(url_for("web.dashboard"))
     if "account.sign_in" in current_app.view_functions:
         return redirect(url_for("account.sign_in"))
     return render_template("home.html")
@@ -144,8 +158,11 @@ def register(app) -> None:
     from . import orgs  # noqa: F401  (routes)
     from . import actions  # noqa: F401  (record actions, duplicates)
     from . import audit, imports, indicators  # noqa: F401  (the audit, import and indicator pages)
+    from . import dashboard  # noqa: F401  (the dashboards: nation, region, province, center)
+    from . import report  # noqa: F401  (the monthly report: print view and PDF)
     from . import people, people_actions, people_rights  # noqa: F401  (the people register's pages)
     from . import learn  # noqa: F401  (the public learning portal)
+    from . import targets  # noqa: F401  (the indicators' targets, set by central admins)
     from . import campaign_actions, campaigns, knowledge, knowledge_actions  # noqa: F401  (knowledge, staff pages)
 
     from . import account

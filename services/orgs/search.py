@@ -15,9 +15,11 @@ SEARCH = TextSearch(
         "center": ("center", "="), "province": ("province", "="), "district": ("district", "="),
         "subdistrict": ("subdistrict", "="), "type": ("type", "="), "status": ("status", "="),
         "strength": ("strength_level", "="), "verified_since": ("verified_on", ">="),
+        # not verified on or after the day: last verified before it, or never
+        "unverified_since": ("verified_on", "({c} IS NULL OR {c} < {p})"),
     },
     places=PLACE_FILTERS,
-    dates=("verified_since",),
+    dates=("verified_since", "unverified_since"),
     keys=("status", "type", "strength_level", "verified_on"),
     # names follow the type (ชมรมผู้สูงอายุ... or สหกรณ์...): one type has its own name order
     ordered=("type",),

@@ -98,6 +98,8 @@ def test_each_filter_with_and_without_a_query(engine):
         ({"type": "occupational_group"}, ["ก", "ค"]), ({"status": "archived"}, ["ค"]),
         ({"status": "active"}, ["ก", "ข"]), ({"strength": "strong"}, ["ก", "ง"]),
         ({"verified_since": "2025-01-01"}, ["ก"]), ({"verified_since": "2024-12-31"}, ["ก", "ข"]),
+        ({"unverified_since": "2025-01-01"}, ["ข", "ค", "ง"]), ({"unverified_since": "2024-12-31"}, ["ค", "ง"]),
+        ({"unverified_since": "2025-01-01", "status": "active"}, ["ข"]),
         ({"center": "P50", "type": "savings_group"}, ["ข"]), ({"strength": "strong", "status": "active"}, ["ก"]),
     ]
     for filters, expected in cases:
@@ -108,6 +110,8 @@ def test_each_filter_with_and_without_a_query(engine):
     assert find(engine, q="ทอผ้า", center="P52")["total"] == 0
     with pytest.raises(CommandRejected):
         find(engine, verified_since="2025-13-01")
+    with pytest.raises(CommandRejected):
+        find(engine, unverified_since="not a day")
 
 
 def test_paging_is_stable_over_equal_names(engine):

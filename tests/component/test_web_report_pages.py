@@ -108,3 +108,59 @@ def test_the_audit_page_offers_and_filters_by_event_type(client, store):
     amended = client.get("/audit?type=OrgAmended&lang=en").get_data(as_text=True)
     assert "1 events" in amended and 'id="type-problem"' not in amended
     assert 'id="type-problem"' in client.get("/audit?type=NoSuchEvent").get_data(as_text=True)
+
+
+ADMIN = permissions.User("admin1", permissions.ADMIN)
+
+
+def test_central_admins_set_a_centers_target_and_everyone_sees_its_kind(client, store):
+    client.sign_in(STAFF)
+    page = client.get("/targets?indicator=community_orgs").get_data(as_text=True)
+    assert 'name="target"' not in page  # staff see the targets, no form
+    assert "ค่าเริ่มต้น (สัดส่วนตำบล)" in page and "200,000" in page
+    assert client.post("/targets?indicator=community_orgs", data={"center": "P50", "target": "5000"}).status_code == 403
+    client.sign_in(ADMIN)
+    bad = client.post("/targets?indicator=community_orgs", data={"center": "P999", "target": "ห้าพัน", "key": "k0"})
+    assert bad.status_code == 422 and 'id="target-problem"' in bad.get_data(as_text=True)
+    unknown = client.post("/targets?indicator=community_orgs", data={"center": "P999", "target": "10", "key": "k1"})
+    assert unknown.status_code == 422 and "ไม่พบรหัสศูนย์ประสานงานนี้" in unknown.get_data(as_text=True)
+    saved = client.post("/targets?indicator=community_orgs", data={"center": "P50", "target": "5000", "key": "k2"})
+    assert saved.status_code == 302
+    page = client.get("/targets?indicator=community_orgs&lang=en").get_data(as_text=True)
+    row = page[page.index(">P50<"):][:600]
+    assert "5,000" in row and "Set by an admin" in row and "admin1" in row
+    register(store, "กลุ่มหนึ่ง")
+    (place,) = client.get("/api/v1/indicators?scope=center&code=P50").get_json()["places"]
+    orgs = next(i for i in place["indicators"] if i["key"] == "community_orgs")
+    assert (orgs["value"], orgs["target"], orgs["target_kind"], orgs["share"]) == (1, 5000, "set", 0.0)
+
+
+def test_the_targets_api_lists_sets_and_refuses_naming_the_field(client):
+    listing = client.get("/api/v1/indicators/targets").get_json()
+    assert listing["national"]["volunteers"] == 500_000 and sum(listing["defaults"]["volunteers"].values()) == 500_000
+    client.sign_in(STAFF)
+    assert client.put("/api/v1/indicators/targets", json={"indicator": "volunteers", "center": "P50",
+                                                           "target": 9}).status_code == 403
+    client.sign_in(ADMIN)
+    refused = client.put("/api/v1/indicators/targets", json={"indicator": "volunteers", "center": "P50", "target": 0})
+    assert refused.status_code == 422 and "target" in refused.get_data(as_text=True)
+    body = {"indicator": "volunteers", "center": "TH", "target": 600_000}
+    first = client.put("/api/v1/indicators/targets", json=body, headers={"Idempotency-Key": "t-1"})
+    again = client.put("/api/v1/indicators/targets", json=body, headers={"Idempotency-Key": "t-1"})
+    assert first.status_code == again.status_code == 200 and first.get_json() == again.get_json()
+    assert client.get("/api/v1/indicators/targets").get_json()["national"]["volunteers"] == 600_000
+
+
+def test_the_breakdowns_series_and_activity_api(client, store):
+    register(store, "กลุ่มหนึ่ง")
+    register(store, "กลุ่มสอง", center="P57", location=CHIANG_RAI)
+    (nation,) = client.get("/api/v1/indicators/breakdowns").get_json()["places"]
+    assert nation["breakdowns"]["community_orgs"]["type"] == {"savings_group": 2}
+    assert nation["breakdowns"]["community_orgs"]["verification"] == {"never": 2}
+    series = client.get("/api/v1/indicators/series?scope=province&code=57").get_json()
+    assert series["indicators"]["community_orgs"][-1] == 1 and series["name_en"] == "Chiang Rai"
+    activity = client.get("/api/v1/indicators/activity").get_json()
+    assert activity["totals"] == {"orgs.registered": 2}
+    assert {row["code"] for row in activity["centers"]} == {"P50", "P57"}
+    bad = client.get("/api/v1/indicators/activity?month=2026-13")
+    assert bad.status_code == 422 and "month" in bad.get_data(as_text=True)

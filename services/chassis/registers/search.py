@@ -223,7 +223,7 @@ class _Query:
         return self.trigram()
 
     def where(self, alias: str = "o", *more: str) -> str:
-        terms = [f"{alias}.{column} {op} :{param}" for column, op, param in self.filters] + list(more)
+        terms = [_term(f"{alias}.{column}", op, f":{param}") for column, op, param in self.filters] + list(more)
         return " WHERE " + " AND ".join(terms) if terms else ""
 
     def like(self, column: str) -> str:
@@ -371,6 +371,12 @@ class PostgresQuery(_Query):
         first = self.where("o", self.like(f"o.{name}"), f"(o.{other} IS NULL OR NOT {self.like(f'o.{other}')})", *more)
         return (f"SELECT o.id, o.{name} FROM {table} o{second} "
                 f"UNION ALL SELECT o.id, o.{name} FROM {table} o{first}")
+
+
+def _term(column: str, op: str, param: str) -> str:
+    """One filter's condition: `column op param`, or an operator written as a template of
+    both (`{c}` and `{p}`), for a condition a plain operator cannot say (NULL included)."""
+    return op.format(c=column, p=param) if "{" in op else f"{column} {op} {param}"
 
 
 def _iso_date(name: str, value) -> str:
