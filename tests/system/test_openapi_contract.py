@@ -45,6 +45,7 @@ def admin_token(system) -> str:
     return cli("users", "token", "contract-admin").split()[-1]
 
 
+@pytest.mark.timeout(600)  # its system's start, then two shares of ~25 operations fuzzed at once
 def test_every_operation_conforms_to_the_spec(system, admin_token, tmp_path):
     schema = schemathesis.openapi.from_url(f"{system.url}/api/v1/openapi.json", timeout=30)
     labels = [result.ok().label for result in schema.get_all_operations()]
@@ -60,7 +61,7 @@ def test_every_operation_conforms_to_the_spec(system, admin_token, tmp_path):
     failures, fuzzed = [], []
     try:
         for worker, report, log in workers:
-            assert worker.wait(280) == 0, log.read_text(errors="replace")[-5000:]
+            assert worker.wait(540) == 0, log.read_text(errors="replace")[-5000:]
             result = json.loads(report.read_text())
             fuzzed += result["operations"]
             failures += result["failures"]
