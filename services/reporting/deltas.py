@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
+from operator import itemgetter
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, select, text
+from sqlalchemy import Column, Integer, MetaData, PrimaryKeyConstraint, String, Table, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection
 
@@ -24,35 +25,42 @@ from services.contracts.reporting import NATION
 
 metadata = MetaData()
 
+# Each table's key leads with the place (scope, code): every answer reads one scope, often one
+# place, and the key is the index it reads by (a key led by the indicator made each answer scan
+# the whole table: a second and more at the national dataset's 2 million rows). Its columns in
+# table order are the order of the keys `add` takes.
 indicator_deltas = Table(
     "indicator_deltas",
     metadata,
-    Column("indicator", String(30), primary_key=True),
-    Column("scope", String(10), primary_key=True),
-    Column("code", String(10), primary_key=True),
-    Column("day", String(10), primary_key=True),  # Bangkok calendar date, ISO
+    Column("indicator", String(30), nullable=False),
+    Column("scope", String(10), nullable=False),
+    Column("code", String(10), nullable=False),
+    Column("day", String(10), nullable=False),  # Bangkok calendar date, ISO
     Column("delta", Integer, nullable=False),
+    PrimaryKeyConstraint("scope", "code", "indicator", "day"),
 )
 breakdown_deltas = Table(
     "breakdown_deltas",
     metadata,
-    Column("indicator", String(30), primary_key=True),  # the indicator whose register's records these are
-    Column("dimension", String(20), primary_key=True),  # a code list: category, kind, status
-    Column("value", String(30), primary_key=True),  # one of its codes
-    Column("scope", String(10), primary_key=True),
-    Column("code", String(10), primary_key=True),
-    Column("day", String(10), primary_key=True),
+    Column("indicator", String(30), nullable=False),  # the indicator whose register's records these are
+    Column("dimension", String(20), nullable=False),  # a code list: category, kind, status
+    Column("value", String(30), nullable=False),  # one of its codes
+    Column("scope", String(10), nullable=False),
+    Column("code", String(10), nullable=False),
+    Column("day", String(10), nullable=False),
     Column("delta", Integer, nullable=False),
+    PrimaryKeyConstraint("scope", "code", "indicator", "dimension", "value", "day"),
 )
 activity_deltas = Table(
     "activity_deltas",
     metadata,
-    Column("source", String(12), primary_key=True),  # the register
-    Column("change", String(20), primary_key=True),  # registered, amended, verified, merged, erased...
-    Column("scope", String(10), primary_key=True),
-    Column("code", String(10), primary_key=True),
-    Column("day", String(10), primary_key=True),
+    Column("source", String(12), nullable=False),  # the register
+    Column("change", String(20), nullable=False),  # registered, amended, verified, merged, erased...
+    Column("scope", String(10), nullable=False),
+    Column("code", String(10), nullable=False),
+    Column("day", String(10), nullable=False),
     Column("delta", Integer, nullable=False),  # events of that change on that day
+    PrimaryKeyConstraint("scope", "code", "source", "change", "day"),
 )
 DELTA_TABLES = (indicator_deltas, breakdown_deltas, activity_deltas)
 
@@ -79,7 +87,8 @@ _region = lru_cache(maxsize=None)(reference.region_of)  # a province's region: a
 
 
 def _keys(table: Table) -> list[str]:
-    return [c.name for c in table.primary_key.columns]
+    """The key's columns in the order `add` and `totals` take them: the table's (not its index's)."""
+    return [c.name for c in table.columns if c.name != "delta"]
 
 
 def _upsert_pg(table: Table):
@@ -104,7 +113,8 @@ def add(conn: Connection, deltas: Counter, table: Table = indicator_deltas) -> N
         return
     names = _keys(table)
     if is_postgres(conn):
-        keys.sort()  # in the primary key's order: the index is walked, not jumped about
+        in_index = itemgetter(*(names.index(c.name) for c in table.primary_key.columns))
+        keys.sort(key=lambda item: in_index(item[0]))  # in the index's order: walked, not jumped about
         columns = list(zip(*[(*key, n) for key, n in keys]))
         values = {name: text_array(column) for name, column in zip(names, columns)}
         values["delta"] = "{" + ",".join(map(str, columns[-1])) + "}"

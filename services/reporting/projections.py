@@ -19,7 +19,7 @@ from .records import record_states, snapshot as record_snapshot
 
 log = logging.getLogger(__name__)
 
-VERSION = 2  # 2: records' states in one table, breakdowns of every register, activity
+VERSION = 3  # 2: records' states in one table, breakdowns of every register, activity; 3: keys led by the place
 
 projection_version = Table(
     "projection_version",
