@@ -88,15 +88,16 @@ def run(count: int) -> dict:
     return {"count": count, "loaded_s": loaded_s, "users": USERS, "seconds": SECONDS, "runs": runs}
 
 
-def _locust(system, env: dict, work: Path, pace: str, think: str) -> dict:
-    """One locust run of USERS users for SECONDS at this pace: its stats per request name."""
+def _locust(system, env: dict, work: Path, pace: str, think: str, users: str = "locust_pages.py") -> dict:
+    """One locust run of USERS users (of the locust file `users`) for SECONDS at this pace: its
+    stats per request name."""
     # Users arrive at SPAWN_RATE a second, each signing in (an Argon2 check); the figures are
     # reset once every one has signed in (locust_pages.py), so they cover SECONDS of reading
     # by every user, not a sign-in storm no center would make. The time limit only guards.
     ramp = -(-USERS // SPAWN_RATE)
     signed_in = work / f"{pace}_signed_in.txt"
     locust = subprocess.run(
-        [sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("locust_pages.py")), "--headless",
+        [sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name(users)), "--headless",
          "-u", str(USERS), "-r", str(SPAWN_RATE), "-t", f"{ramp + SECONDS + SIGN_IN_GRACE}s", "--host", system.url,
          "--csv", str(work / pace), "--only-summary", "--stop-timeout", "5", "--exit-code-on-error", "0",
          "--loglevel", "WARNING"],

@@ -2,6 +2,7 @@
 process (each wrapped for the run, the real function called; nothing replaced)."""
 from __future__ import annotations
 
+import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from functools import wraps
 def timed(*targets: tuple[object, str, str]):
     """Time every call of each (owner, attribute, label) while inside; yields label -> seconds
     (wall time in the call, children included; calls of one label nested in another of the
-    same label count once)."""
+    same label count once; calls in several threads at once each count)."""
     seconds: dict[str, float] = defaultdict(float)
     depth: dict[str, int] = defaultdict(int)
     originals = []
@@ -33,13 +34,14 @@ def _timing(function, label, seconds, depth):
 
     @wraps(function)
     def timing(*args, **kwargs):
-        depth[label] += 1
+        nested = (label, threading.get_ident())  # green threads under eventlet have their own
+        depth[nested] += 1
         start = time.perf_counter()
         try:
             return function(*args, **kwargs)
         finally:
-            depth[label] -= 1
-            if not depth[label]:
+            depth[nested] -= 1
+            if not depth[nested]:
                 seconds[label] += time.perf_counter() - start
 
     return timing
