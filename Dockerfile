@@ -38,9 +38,10 @@ FROM ${PYTHON_IMAGE}
 
 # tini as PID 1 forwards SIGTERM to the service and reaps the children of exec probes.
 # Chromium prints the monthly report's PDF (gateway/pdf.py); fonts-thai-tlwg is its Thai
-# fallback font while the vendored Sarabun loads.
+# fallback font while the vendored Sarabun loads. postgresql-client gives `sanphalang backup`
+# and `restore` pg_dump and pg_restore (15, as the server; a newer server needs a newer client).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends tini chromium fonts-thai-tlwg \
+    && apt-get install -y --no-install-recommends tini chromium fonts-thai-tlwg postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 sanphalang \

@@ -75,6 +75,8 @@ def create_app(pool: RpcPool | None = None) -> Flask:
 
     from . import logs
     logs.init_app(app)  # one line per request, bound to g.request_id (registered after the hook above)
+    from . import metrics
+    metrics.init_app(app)  # requests counted and timed by route and status (served on the metrics port)
 
     @app.get("/health")
     def health():

@@ -41,7 +41,8 @@ def users() -> UserStore:
     """The accounts, opened on first use (a page or API call that needs no user never does)."""
     store = current_app.extensions.get("users")
     if store is None:
-        store = UserStore(make_engine(settings().database_url("gateway")), offload=tpool.execute)
+        store = UserStore(make_engine(settings().database_url("gateway")), offload=tpool.execute,
+                          remember=float(env("SANPHALANG_USER_CACHE_SECONDS")))
         store.create_schema()
         current_app.extensions["users"] = store
     return store

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -23,6 +24,8 @@ from services.chassis.validation import StrictSchema, Text, max_length, one_of
 from services.chassis.validation import load as load_valid
 
 from services.chassis.permissions import ADMIN, AUDITOR, CENTER_STAFF, User
+
+from .recent import Recent
 
 ACCOUNT_ROLES = (CENTER_STAFF, ADMIN, AUDITOR)  # `public` is nobody signed in
 PASSWORD_MIN = 10
@@ -88,12 +91,19 @@ def _direct(work: Callable, *args):
 
 
 class UserStore:
-    def __init__(self, engine: Engine, offload: Callable = _direct):
+    def __init__(self, engine: Engine, offload: Callable = _direct, remember: float = 0,
+                 clock: Callable[[], float] = time.monotonic):
         """`offload(work, *args)` runs the Argon2 work (tens of milliseconds of CPU a hash);
         the gateway passes eventlet's thread pool, so one sign-in does not stall every other
-        request of its process (argon2-cffi releases the GIL while it hashes)."""
+        request of its process (argon2-cffi releases the GIL while it hashes).
+
+        For `remember` seconds, the active users and live tokens found are kept: the
+        gateway asks who is signed in on every request. A user disabled or a token revoked
+        through another store (the CLI) is then still let through by this one for at most that
+        long; through this store, at once. Nothing refused is kept."""
         self.engine = engine
         self._offload = offload
+        self._users, self._tokens = Recent(remember, clock), Recent(remember, clock)
 
     def create_schema(self) -> None:
         with one_at_a_time(self.engine, "schema"):
@@ -125,8 +135,13 @@ class UserStore:
             return [dict(row) for row in conn.execute(query.order_by(users.c.name)).mappings()]
 
     def get(self, name: str) -> User | None:
+        if (known := self._users.get(str(name).lower())) is not None:
+            return known
         row = self._row(name)
-        return User(row.name, row.role, row.center) if row is not None and row.active else None
+        user = User(row.name, row.role, row.center) if row is not None and row.active else None
+        if user is not None:
+            self._users.keep(user.name, user)
+        return user
 
     def _row(self, name: str):
         with self.engine.connect() as conn:
@@ -142,6 +157,9 @@ class UserStore:
         self._set(name, active=False)
         with self.engine.begin() as conn:
             conn.execute(update(tokens).where(tokens.c.user_name == str(name).lower()).values(revoked=True))
+        # forgotten once both are written: a lookup in between may have kept a token
+        self._users.forget(lambda key, _: key == str(name).lower())
+        self._tokens.forget(lambda _, owner: owner == str(name).lower())
 
     def reset_password(self, name: str, password: str) -> None:
         _check_password(password)
@@ -178,12 +196,20 @@ class UserStore:
         return token
 
     def user_for_token(self, token: str) -> User | None:
-        query = select(tokens.c.user_name).where(tokens.c.digest == _digest(token), tokens.c.revoked.is_(False))
+        digest = _digest(token)
+        if (name := self._tokens.get(digest)) is not None:
+            return self.get(name)
+        query = select(tokens.c.user_name).where(tokens.c.digest == digest, tokens.c.revoked.is_(False))
         with self.engine.connect() as conn:
             name = conn.execute(query).scalar()
+        if name:  # kept only as found live in the database, never renewed from memory
+            self._tokens.keep(digest, name)
         return self.get(name) if name else None
 
     def revoke_token(self, token: str) -> bool:
+        revoked = _digest(token)
         with self.engine.begin() as conn:
-            return conn.execute(update(tokens).where(tokens.c.digest == _digest(token)).values(revoked=True)).rowcount == 1
+            done = conn.execute(update(tokens).where(tokens.c.digest == revoked).values(revoked=True)).rowcount == 1
+        self._tokens.forget(lambda digest, _: digest == revoked)
+        return done
 

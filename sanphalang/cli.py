@@ -95,8 +95,10 @@ def serve(service: str) -> None:
 @main.command()
 def up() -> None:
     """Start every service and the gateway; Ctrl-C stops them all."""
+    from .deadletters import retire_old_queues
     from .supervisor import up as run_up
 
+    retire_old_queues(settings().amqp_uri)  # the batch queues of before dead letters (docs/operations.md)
     sys.exit(run_up())
 
 
@@ -104,11 +106,16 @@ REPLAY_STEP = 50_000  # events of each source one step of `replay` applies: seco
 VERIFY_TIMEOUT = 3600  # seconds: `verify` compares with a fresh replay in one call (8 minutes for the national data)
 
 
-def _bar(code: str, length: int):
+def _said(code: str, **params) -> str:
+    """A message of the catalogue, Thai then English, on one line."""
     from services.chassis.messages import message
 
-    text = message(code)
-    return click.progressbar(length=length, label=f"{text['th']} / {text['en']}", file=click.get_text_stream("stderr"))
+    text = message(code, **params)
+    return f"{text['th']} / {text['en']}"
+
+
+def _bar(code: str, length: int):
+    return click.progressbar(length=length, label=_said(code), file=click.get_text_stream("stderr"))
 
 
 @main.command()
@@ -120,6 +127,8 @@ def replay() -> None:
         with _bar("replay_progress", sum(heads.values())) as bar:
             while any(positions[source] < head for source, head in heads.items()):
                 step = rpc.reporting.replay(start=False, events=REPLAY_STEP)
+                if step.get("broken"):
+                    raise click.ClickException(_said("replay_broken", **step["broken"]))
                 reached = {source: min(step["positions"][source], head) for source, head in heads.items()}
                 moved = sum(reached.values()) - sum(positions.values())
                 bar.update(max(moved, 0))
@@ -201,6 +210,19 @@ def health(service: str) -> None:
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--wait", type=click.FloatRange(min=0.5), help="Seconds to listen for heartbeats (default: two periods).")
+def status(as_json: bool, wait: float | None) -> None:
+    """Every running instance (its version, uptime, metrics port and lags) and the broker's
+    queues. Exits 1 when no instance was heard."""
+    from .status import LISTEN, lines, report
+
+    found = report(settings().amqp_uri, wait or LISTEN)
+    click.echo(json.dumps(found, ensure_ascii=False, indent=2) if as_json else "\n".join(lines(found)))
+    sys.exit(0 if found["instances"] else 1)
+
+
+@main.command()
 @click.option("--orgs", type=click.IntRange(min=1), help="How many organizations.")
 @click.option("--people", type=click.IntRange(min=1), help="How many people.")
 @click.option("--role", type=click.Choice(("volunteer", "leader", "facilitator", "online_worker")),
@@ -212,12 +234,23 @@ def health(service: str) -> None:
 @click.option("--campaigns", type=click.IntRange(min=1), help="How many campaign issues, with results over time.")
 @click.option("--seed", type=int, help="The same seed makes the same rows (default: 2559 organizations, 2562 people, "
                                        "2563 knowledge items, 2564 campaigns).")
+@click.option("--national", is_flag=True,
+              help="The national dataset through the import path: 200,000 organizations; 10,000 facilitators, "
+                   "50,000 leaders, 500,000 volunteers, 80 online workers; 3,000 knowledge items, 100 campaigns. "
+                   "Prints the time of each stage per register.")
+@click.option("--scale", type=click.FloatRange(0, 1, min_open=True), default=1.0, show_default=True,
+              help="With --national: this share of it (0.001: 200 organizations, 561 people...).")
 def demo(orgs: int | None, people: int | None, role: str | None, trainings: float, knowledge: int | None,
-         campaigns: int | None, seed: int | None) -> None:
+         campaigns: int | None, seed: int | None, national: bool, scale: float) -> None:
     """Register realistic demo organizations, people, knowledge items and campaigns through the
     running system."""
+    if national:
+        _demo_national(scale, seed, trainings, others=(orgs, people, role, knowledge, campaigns))
+        return
+    if scale != 1.0:
+        raise click.UsageError("--scale scales --national")
     if not (orgs or people or knowledge or campaigns):
-        raise click.UsageError("--orgs N, --people N, --knowledge N, --campaigns N, or several of them")
+        raise click.UsageError("--national, or --orgs N, --people N, --knowledge N, --campaigns N, or several of them")
     from .demo import register_command
     from .demo_knowledge import load_knowledge
     from .demo_people import register_people
@@ -229,6 +262,20 @@ def demo(orgs: int | None, people: int | None, role: str | None, trainings: floa
             register_people(rpc.people, people, 2562 if seed is None else seed, role, trainings)
         if knowledge or campaigns:  # the knowledge service is asked only then
             load_knowledge(rpc.knowledge, knowledge, campaigns, seed)
+
+
+def _demo_national(scale: float, seed: int | None, trainings: float, others: tuple) -> None:
+    """`demo --national`: the dataset's own counts, so the separate sizes do not go with it."""
+    from contextlib import ExitStack
+
+    from .demo_national import LANES, Through, load_national
+
+    if any(others):
+        raise click.UsageError("--national sets the sizes itself: without --orgs, --people, --role, --knowledge, "
+                               "--campaigns (--scale scales it)")
+    with ExitStack() as stack:
+        lanes = [stack.enter_context(_rpc()) for _ in range(LANES)]  # a proxy serves one caller at a time
+        load_national(Through(lanes, settings().amqp_uri), scale, seed, trainings)
 
 
 @main.command(name="import")
@@ -266,6 +313,69 @@ def export(register: str, file: Path, center: str | None, province: str | None, 
                                  "q": q}.items() if v}
     with _rpc() as rpc:
         export_command(contract(register, "sheet").SHEET, getattr(rpc, register), file, filters)
+
+
+# -- backups (docs/operations.md) ------------------------------------------------------------
+
+def _refused(action):
+    """Run `action`; a backup or restore refused, or a copy that failed, exits 2 with its
+    message (a refusal's in Thai and English): nothing was restored."""
+    from services.chassis.messages import message
+
+    from .backup import Refused
+    from .database_copies import CopyFailed
+
+    try:
+        return action()
+    except (Refused, CopyFailed) as error:
+        text = message(error.code, **error.params) if isinstance(error, Refused) else None
+        failure = click.ClickException(f"{text['th']}\n{text['en']}" if text else str(error))
+        failure.exit_code = 2
+        raise failure from None
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--keys", "keys_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write a sealed copy of the key store here, apart from DIRECTORY "
+                   "(kept SANPHALANG_KEY_COPY_DAYS days at most).")
+def backup(directory: Path, keys_dir: Path | None) -> None:
+    """Copy every service database and the knowledge files into DIRECTORY (new or empty), with a
+    manifest; no key store, secret or plaintext personal value is written there."""
+    from services.chassis.messages import message
+
+    from .backup import back_up
+
+    manifest = _refused(lambda: back_up(directory, keys_dir, click.echo))
+    text = message("backup_done", id=manifest["id"], directory=str(directory))
+    click.echo(f"{text['th']}\n{text['en']}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--keys", "keys_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Bring back keys the key store lacks from this backup's sealed copy in this directory.")
+@click.option("--erasures", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A file of erased person ids (one a line) to erase as well, from your request records.")
+@click.option("--force", is_flag=True, help="Replace what the databases and the files directory hold now.")
+def restore(directory: Path, keys_dir: Path | None, erasures: Path | None, force: bool) -> None:
+    """Put the backup in DIRECTORY back, on a stopped system; nobody erased since comes back.
+    Checks every chain and head after it; exits 1 if a check fails."""
+    from services.chassis.messages import message
+
+    from .restore import restore as run_restore
+
+    report = _refused(lambda: run_restore(directory, keys_dir, erasures, force, click.echo))
+    for chain in report["chains"]:
+        state = "ok" if chain["ok"] else "NOT AS BACKED UP"
+        click.echo(f"chain {chain['source']}: {state}, {chain['events']} events, head seq {chain['head']['seq']} "
+                   f"(manifest: {chain['manifest']['seq']})")
+    for position in report["positions"]:
+        state = "on the log" if position["ok"] else "NOT ON THE RESTORED LOG"
+        click.echo(f"reporting at {position['source']} seq {position['seq']}: {state}")
+    text = message("restore_done" if report["ok"] else "restore_checks_failed")
+    click.echo(f"{text['th']}\n{text['en']}")
+    sys.exit(0 if report["ok"] else 1)
 
 
 # -- accounts -----------------------------------------------------------------------------
@@ -381,3 +491,39 @@ def keys_list() -> None:
 
     for kid in sorted(Keyring(settings().keys_dir, "any").keys):
         click.echo(kid)
+
+
+# -- dead letters (docs/operations.md) --------------------------------------------------------
+
+@main.group(name="dead-letters")
+def dead_letters() -> None:
+    """The messages a service could not handle, kept by the broker: list them, send them back."""
+
+
+@dead_letters.command(name="list")
+@click.option("--queue", help="One consumed queue (or its dead letter queue); default: all.")
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Letters to show at most.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def dead_letters_list(queue: str | None, limit: int, as_json: bool) -> None:
+    """How many wait per queue, and the first of them: why and when they died, size, hash, and
+    a batch's source and first and last seq (never its content). They stay where they are."""
+    from .deadletters import lines, report
+
+    try:
+        found = report(settings().amqp_uri, queue, limit)
+    except LookupError as error:
+        raise click.BadParameter(str(error), param_hint="--queue") from None
+    click.echo(json.dumps(found, ensure_ascii=False, indent=2) if as_json else "\n".join(lines(found)))
+
+
+@dead_letters.command(name="redrive")
+@click.option("--queue", help="One consumed queue (or its dead letter queue); default: all.")
+@click.option("--limit", type=click.IntRange(min=1), help="Letters to send back at most; default: all waiting.")
+def dead_letters_redrive(queue: str | None, limit: int | None) -> None:
+    """Send dead letters back to the queue each died in; one that fails again is dead again."""
+    from .deadletters import redrive
+
+    try:
+        click.echo("\n".join(redrive(settings().amqp_uri, queue, limit)))
+    except LookupError as error:
+        raise click.BadParameter(str(error), param_hint="--queue") from None

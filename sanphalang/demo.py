@@ -96,12 +96,13 @@ def register_command(orgs, count: int, seed: int) -> tuple[int, float]:
     return done
 
 
-def assessments(ids: list[str], seed: int, today: date | None = None) -> list[tuple[str, dict | None, str | None]]:
+def assessments(ids: list[str], seed: int, today: date | None = None,
+                at_most: int = ASSESSED_AT_MOST) -> list[tuple[str, dict | None, str | None]]:
     """(org id, assessment or None, day confirmed current or None) for a sample of `ids`: about
     70% assessed (mostly strong, as the network's goal is 60%), 60% confirmed current on a day
     of the last two years (so some are over a year old)."""
     rnd, today = random.Random(seed), today or date.today()
-    sample = rnd.sample(ids, min(len(ids), ASSESSED_AT_MOST))
+    sample = rnd.sample(ids, min(len(ids), at_most))
     criteria = list(STRENGTH_CRITERIA)
     out = []
     for org in sample:
@@ -115,14 +116,14 @@ def assessments(ids: list[str], seed: int, today: date | None = None) -> list[tu
     return out
 
 
-def assess_sample(orgs, ids: list[str], seed: int) -> None:
+def assess_sample(orgs, ids: list[str], seed: int, at_most: int = ASSESSED_AT_MOST) -> None:
     """Assess and confirm the sample through the service, one keyed RPC each (a run again
     appends nothing twice); an organization already past version 1 is left as it is."""
     import click
 
     from services.chassis.errors import Conflict
 
-    plan = [(org, a, v) for org, a, v in assessments(ids, seed) if a or v]
+    plan = [(org, a, v) for org, a, v in assessments(ids, seed, at_most=at_most) if a or v]
     with click.progressbar(plan, label="assess / confirm", file=click.get_text_stream("stderr")) as bar:
         for org, assessment, verified in bar:
             version = 1

@@ -102,18 +102,24 @@ def register_people(people, count: int, seed: int, role: str | None = None, shar
     `people.register_batch`, then record one or two trainings for about `share` of them (one
     command each, as a center would; its key names the person, so a rerun records nothing
     twice). Returns (people registered, trainings recorded)."""
+    rows = person_rows(count, seed, {role: 1} if role else None)
+    ids: list[str] = []
+    registered, _ = register_rows(people, rows, f"demo-people-{seed}-{count}-{role or 'all'}", "people_demo_done",
+                                  each=lambda result: ids.extend(result["ids"]))
+    return registered, record_trainings(people, ids, seed, share)
+
+
+def record_trainings(people, ids: list[str], seed: int, share: float, at_most: int | None = None) -> int:
+    """One or two trainings for about `share` of the people `ids` (at most `at_most` of them),
+    one keyed command each; returns how many were recorded."""
     import click
 
     from services.chassis.messages import message
 
     from .spreadsheets import both
 
-    rows = person_rows(count, seed, {role: 1} if role else None)
-    ids: list[str] = []
-    registered, _ = register_rows(people, rows, f"demo-people-{seed}-{count}-{role or 'all'}", "people_demo_done",
-                                  each=lambda result: ids.extend(result["ids"]))
     rnd, recorded = random.Random(seed), 0
-    chosen = [person for person in ids if rnd.random() < share]
+    chosen = [person for person in ids if rnd.random() < share][:at_most]
     text = message("people_demo_trainings")
     with click.progressbar(chosen, label=f"{text['th']} / {text['en']}", file=click.get_text_stream("stderr")) as bar:
         for person in bar:
@@ -122,7 +128,7 @@ def register_people(people, count: int, seed: int, role: str | None = None, shar
                 recorded += 1
     if chosen:
         click.echo(both("people_demo_trained", count=recorded))
-    return registered, recorded
+    return recorded
 
 
 def trainings(rnd: random.Random, count: int) -> list[dict]:

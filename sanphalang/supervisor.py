@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import requests
@@ -35,9 +36,9 @@ def start(service: str, env: dict | None = None) -> subprocess.Popen:
     )
 
 
-def wait_healthy(url: str, timeout: float = 60.0) -> bool:
+def wait_healthy(url: str, timeout: float = 60.0, stopping: threading.Event | None = None) -> bool:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not (stopping and stopping.is_set()):
         try:
             if requests.get(f"{url}/health", timeout=5).status_code == 200:
                 return True
@@ -47,7 +48,10 @@ def wait_healthy(url: str, timeout: float = 60.0) -> bool:
     return False
 
 
-def stop(processes: list[subprocess.Popen], timeout: float = 15.0) -> None:
+def stop(processes: list[subprocess.Popen], timeout: float | None = None) -> None:
+    """SIGTERM to all at once: each finishes its in-flight work within the shutdown timeout;
+    whatever still runs a moment after that is killed."""
+    timeout = settings().shutdown_timeout + 1.5 if timeout is None else timeout
     for process in processes:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -69,27 +73,30 @@ def _no_users_yet() -> bool:
 
 
 def up() -> int:
+    """Ctrl-C and SIGTERM only set a flag, checked between steps: an exception raised by the
+    signal could land in a finalizer or a library's cleanup, which would swallow it."""
     config = settings()
     url = f"http://{config.host}:{config.port}"
-    processes = [start(service) for service in RUNNING_SERVICES]
-    stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    stopping = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.set())
+    processes = []
     try:
-        if not wait_healthy(url):
+        processes.extend(start(service) for service in RUNNING_SERVICES)
+        if not wait_healthy(url, stopping=stopping):
+            if stopping.is_set():
+                return 0
             print("Sanphalang did not become healthy within 60 s; see the messages above.", file=sys.stderr)
             return 1
         print(f"\nSanphalang is running: {url}\n  API: {url}/api/v1/openapi.json\n  Ctrl-C stops everything.\n",
               flush=True)
-        if _no_users_yet():
+        if not stopping.is_set() and _no_users_yet():
             print("No user yet. Create the first admin in another terminal:\n"
                   "  .venv/bin/sanphalang users add admin --role admin\n", flush=True)
-        while not stopping:
+        while not stopping.wait(0.5):
             if any(p.poll() is not None for p in processes):
                 print("A service stopped; stopping the rest.", file=sys.stderr)
                 return 1
-            time.sleep(0.5)
-        return 0
-    except KeyboardInterrupt:
         return 0
     finally:
         stop(processes)

@@ -19,6 +19,9 @@ class Service:
     source: bool = False  # a register: it keeps an event log that reporting reads
     contract: str | None = None  # the module of its published contract (events, schemas, code lists)
     personal: bool = False  # holds personal data: a key store of its own and the master key (DESIGN §2b)
+    # Tables of its database holding personal values in plaintext (the read model's names, staged
+    # import rows): a backup leaves them empty, and the service rebuilds its read model on start
+    plaintext: tuple[str, ...] = ()
 
     @property
     def built(self) -> bool:
@@ -33,7 +36,7 @@ class Service:
 SERVICES: tuple[Service, ...] = (
     Service("orgs", "services.orgs.service:OrgsService", source=True, contract="services.contracts.orgs"),
     Service("people", "services.people.service:PeopleService", source=True, contract="services.contracts.people",
-            personal=True),
+            personal=True, plaintext=("people", "import_staged")),
     Service("knowledge", "services.knowledge.service:KnowledgeService", source=True,
             contract="services.contracts.knowledge"),
     Service("reporting", "services.reporting.service:ReportingService"),
@@ -47,6 +50,9 @@ BUILT_SERVICES = tuple(s.name for s in SERVICES if s.built)
 PROCESSES = (*BUILT_SERVICES, GATEWAY)  # what `sanphalang up` starts
 DATABASES = (*(s.name for s in SERVICES), GATEWAY)  # each has <NAME>_DATABASE_URL
 KEY_STORES = tuple(s.name for s in SERVICES if s.personal)  # each also has <NAME>_KEYS_DATABASE_URL, apart
+# Each database's tables that a backup leaves empty (personal values in plaintext): the gateway's
+# uploaded spreadsheets wait there only until their import has run
+PLAINTEXT = {**{s.name: s.plaintext for s in SERVICES if s.plaintext}, GATEWAY: ("import_uploads",)}
 
 
 def service_class(name: str):

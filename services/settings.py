@@ -17,16 +17,19 @@ DEFAULTS = {
     "SANPHALANG_VAR": "var",
     "SANPHALANG_HOST": "127.0.0.1",
     "SANPHALANG_PORT": "8700",
+    "SANPHALANG_METRICS_PORT": "0",  # this process's /metrics listener; 0: any free port (announced in its heartbeat)
     "SANPHALANG_RPC_TIMEOUT": "30",
     "SANPHALANG_RELAY_BATCH": "2000",
     "SANPHALANG_RELAY_INTERVAL": "0.5",
     "SANPHALANG_CATCHUP_INTERVAL": "2",
     "SANPHALANG_QUEUE_TYPE": "classic",
     "SANPHALANG_MAX_WORKERS": "10",
+    "SANPHALANG_SHUTDOWN_TIMEOUT": "8",  # seconds a stopping process gives in-flight work before it kills it
     "SANPHALANG_RPC_POOL": "32",  # RPC proxies of one gateway process: calls it can have in flight
     "SANPHALANG_SECRET_KEY": "",  # empty: a random key kept in var/secret_key
     "SANPHALANG_SECURE_COOKIES": "0",  # 1 behind HTTPS: session cookies only over HTTPS
     "SANPHALANG_SIGN_IN_LIMIT": "10 per minute",  # sign-in attempts per address and per user name
+    "SANPHALANG_USER_CACHE_SECONDS": "5",  # a gateway keeps who a session's or token's user is (0: asks every request)
     "SANPHALANG_KEYS": "",  # empty: var/keys; the public keys (*.pub) a service trusts
     "SANPHALANG_SIGNING_KEY": "",  # empty: <keys>/<signer>.key, made on first use (development)
     "SANPHALANG_ASSERTION_LIFETIME": "120",  # seconds an actor assertion is valid (at most 300)
@@ -35,6 +38,7 @@ DEFAULTS = {
     "SANPHALANG_LOG_LEVEL": "INFO",  # DEBUG, INFO, WARNING, ERROR (`sanphalang -v`: DEBUG)
     "SANPHALANG_KNOWLEDGE_FILES": "",  # empty: var/knowledge-files; the knowledge items' attachments, by content hash
     "SANPHALANG_ATTACHMENT_MAX_BYTES": str(20 * 1024 * 1024),  # the largest file an item may carry
+    "SANPHALANG_KEY_COPY_DAYS": "7",  # a key store's sealed copy (`backup --keys`) is kept, and restorable, this long
 }
 
 
@@ -69,6 +73,7 @@ class Settings:
     queue_type: str
     max_workers: int
     rpc_pool: int
+    shutdown_timeout: float
     database_urls: dict = field(default_factory=dict)
 
     def database_url(self, service: str) -> str:
@@ -103,6 +108,11 @@ class Settings:
     @property
     def attachment_max_bytes(self) -> int:
         return int(env("SANPHALANG_ATTACHMENT_MAX_BYTES"))
+
+    @property
+    def metrics_port(self) -> int:
+        """The port of this process's /metrics, on `host` (docs/operations.md)."""
+        return int(env("SANPHALANG_METRICS_PORT"))
 
     def key_store_url(self, service: str) -> str:
         """The key store of a register of personal data, apart from its event database:
@@ -157,5 +167,6 @@ def settings() -> Settings:
         queue_type=env("SANPHALANG_QUEUE_TYPE"),
         max_workers=int(env("SANPHALANG_MAX_WORKERS")),
         rpc_pool=int(env("SANPHALANG_RPC_POOL")),
+        shutdown_timeout=float(env("SANPHALANG_SHUTDOWN_TIMEOUT")),
         database_urls={s: database_url(s, var_dir) for s in DATABASES},
     )

@@ -65,3 +65,13 @@ def _system_teardowns():
     """Systems are torn down in the background (tests/support.py); the run ends with them."""
     yield
     finish_teardowns()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The hostile-input suites' counts of cases tried (tests/hostile.py), when any ran."""
+    from tests.hostile import LINES
+
+    if LINES:
+        terminalreporter.section("hostile input: cases tried")
+        for line in LINES:
+            terminalreporter.write_line(line)

@@ -253,11 +253,12 @@ class System:
                     raise RuntimeError(f"{waiting[0]} did not answer; logs in {self.workdir}") from None
                 time.sleep(0.1)
 
-    def wait_healthy(self, timeout: float = 60) -> None:
+    def wait_healthy(self, timeout: float = 60, url: str | None = None) -> None:
+        """Until the gateway (at `url`: a replica's; its own by default) answers /health with 200."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                if requests.get(f"{self.url}/health", timeout=5).status_code == 200:
+                if requests.get(f"{url or self.url}/health", timeout=5).status_code == 200:
                     return
             except requests.RequestException:
                 pass
@@ -293,35 +294,16 @@ class System:
         callers = [p for name, p in self.processes.items() if self.services.get(name, name) not in sources]
         registers = [p for p in self.processes.values() if all(p is not c for c in callers)]
         for group in (callers, registers):
-            with self._idle_connection() if any(p is self.processes.get(GATEWAY) for p in group) \
-                    else contextlib.nullcontext():
-                for process in group:
-                    if process.poll() is None:
-                        process.terminate()
-                for process in group:
-                    try:
-                        process.wait(20)
-                    except subprocess.TimeoutExpired:
-                        process.kill()
-                        process.wait(10)
+            for process in group:
+                if process.poll() is None:
+                    process.terminate()
+            for process in group:
+                try:
+                    process.wait(20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(10)
         self.processes.clear()
-
-    @contextmanager
-    def _idle_connection(self):
-        """A kept-alive HTTP connection to the gateway, held while it stops. Its SIGTERM handler
-        stops the server from inside eventlet's hub, which then sleeps on until its next event:
-        up to a minute for an idle gateway, unless it has a connection to shut (it shuts the
-        idle ones as it stops)."""
-        import http.client
-
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                connection.request("GET", "/static/web/site.css")
-                connection.getresponse().read()
-            yield
-        finally:
-            connection.close()
 
     def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
         return subprocess.run(

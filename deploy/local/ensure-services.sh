@@ -33,3 +33,7 @@ if ! port_open 5672; then
   # the port opens a moment before the broker accepts logins
   for _ in $(seq 1 30); do rabbitmq-diagnostics -q check_running >/dev/null 2>&1 && break; sleep 1; done
 fi
+
+# `sanphalang backup` and `restore` on PostgreSQL run pg_dump and pg_restore (docs/operations.md)
+command -v pg_dump >/dev/null && command -v pg_restore >/dev/null ||
+  echo "pg_dump/pg_restore not found: install postgresql-client to back up PostgreSQL databases" >&2

@@ -7,10 +7,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from services.chassis import permissions as can
 from services.chassis.validation import Text, max_length
 from services.contracts.reporting import INDICATORS, SCOPES
 
-from . import command_key, rpc
+from . import command_key, require, rpc
 
 blp = Blueprint("indicators", __name__, description="ตัวชี้วัด — the network's indicators")
 
@@ -186,5 +187,6 @@ class Targets(MethodView):
     @blp.response(200, TargetSet)
     def put(self, body):
         """Set a center's (or, with TH, the national) target of one indicator: central admins; an event"""
+        require(can.SET_TARGETS)  # the public's call would reach reporting unsigned: 401, not 503
         with rpc() as cluster:
             return cluster.reporting.set_target(body["indicator"], body["center"], body["target"], key=command_key())

@@ -16,6 +16,13 @@ def events_exchange(source: str) -> Exchange:
     return Exchange(f"{source}.events", type="topic", durable=True, auto_delete=False)
 
 
+def batch_queue(source: str, consumer: str = "reporting") -> str:
+    """The queue `consumer`'s batch handler reads `source`'s batches from. Not the name nameko
+    would give it (`evt-<source>-batch--<service>.<method>`): those queues were declared
+    without dead-lettering, and a queue's arguments cannot change (docs/decisions.md)."""
+    return f"{consumer}.{source}.batches"
+
+
 class BatchPublisher:
     """Publishes one persistent message per batch and returns only once the broker confirmed
     it (publisher confirms); raises otherwise."""

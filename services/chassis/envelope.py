@@ -77,6 +77,12 @@ def utc_timestamp(moment: datetime | None = None) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def instant(at: str) -> float:
+    """The POSIX time of a `utc_timestamp` (one without a zone is read as UTC)."""
+    moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
+
+
 def canonical_json(value) -> bytes:
     """Sorted keys, no spaces, UTF-8 unescaped: the same value always gives the same bytes
     (byte for byte what json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -97,6 +103,86 @@ def first_break(events, prev: str = GENESIS):
             return event
         prev = event["hash"]
     return None
+
+
+class BadEnvelope(ValueError):
+    """An event, or a batch of them, that is not what a source's relay sends: a field missing
+    or of another type, a `seq` out of line, a `hash` that does not follow from the event, a
+    batch of another source. `code` names what is wrong, `seq` the event when it is known; the
+    message holds nothing else (no value of the event). Nothing of it is ever applied."""
+
+    def __init__(self, code: str, seq: int | None = None):
+        super().__init__(code if seq is None else f"{code} (seq {seq})")
+        self.code, self.seq = code, seq
+
+
+# Each field of an event as it arrives (decoded JSON) and its type: exactly these, as the
+# store writes them (bool is not an int here). `EnvelopeSchema` says more about each; this is
+# what a consumer can check on every event at no cost worth measuring, and the hash says the rest.
+_ARRIVING = (("seq", int), ("source", str), ("id", str), ("stream", str), ("version", int), ("type", str),
+             ("schema", int), ("at", str), ("actor", dict), ("data", dict), ("prev", str), ("hash", str))
+_ACTOR = (("user", str), ("role", str), ("request", str))
+
+
+def checked_event(event, source: str):
+    """`event` if it has the envelope's fields and no other, each of its type, positive
+    numbers, a 64-character `prev` and `hash` and `source`'s name; BadEnvelope otherwise."""
+    if type(event) is not dict:
+        raise BadEnvelope("event_not_an_object")
+    seq = event.get("seq") if type(event.get("seq")) is int else None
+    for name, kind in _ARRIVING:
+        if type(event.get(name)) is not kind:
+            raise BadEnvelope(f"event_{name}_missing_or_invalid", seq)
+    if len(event) != len(_ARRIVING):  # a field no store writes (and no hash covers)
+        raise BadEnvelope("event_unknown_field", seq)
+    if event["source"] != source:
+        raise BadEnvelope("event_of_another_source", seq)
+    if min(seq, event["version"], event["schema"]) < 1:
+        raise BadEnvelope("event_number_out_of_range", seq)
+    if len(event["prev"]) != 64 or len(event["hash"]) != 64:
+        raise BadEnvelope("event_hash_invalid", seq)
+    actor = event["actor"]
+    if not all(type(actor.get(name)) is kind for name, kind in _ACTOR):
+        raise BadEnvelope("event_actor_invalid", seq)
+    return event
+
+
+def checked_batch(batch, source: str | None = None) -> tuple[str, int, int, list[dict]]:
+    """(source, first, last, events) of a relayed batch (`relay.batch_message`), each event
+    `checked_event` and the seqs first..last one after another; BadEnvelope otherwise. With
+    `source`, the batch must be that source's (the exchange it came through)."""
+    if type(batch) is not dict or len(batch) != 4:
+        raise BadEnvelope("batch_not_an_object")
+    named, first, last, events = (batch.get(k) for k in ("source", "first", "last", "events"))
+    if type(named) is not str or named not in SOURCES or (source is not None and named != source):
+        raise BadEnvelope("batch_of_another_source")
+    if type(first) is not int or type(last) is not int or type(events) is not list or not events:
+        raise BadEnvelope("batch_invalid")
+    for position, event in enumerate(events, start=first):
+        if checked_event(event, named)["seq"] != position:
+            raise BadEnvelope("batch_seq_out_of_line", event["seq"])
+    if position != last:
+        raise BadEnvelope("batch_seq_out_of_line", last)
+    return named, first, last, events
+
+
+class ChainBroken(BadEnvelope):
+    """An event does not link to the one before it: the feed is not the source's log."""
+
+
+def follows(events: list[dict], prev: str) -> None:
+    """Each event (checked_event) links to the one before it, `prev` the first's, and its hash
+    follows from its content: ChainBroken for a link, BadEnvelope for a hash."""
+    for event in events:
+        if event["prev"] != prev:
+            raise ChainBroken("chain_broken", event["seq"])
+        try:
+            hashed = chain_hash(prev, event)
+        except orjson.JSONEncodeError:  # what no store wrote (an integer past 64 bits)
+            raise BadEnvelope("event_not_canonical", event["seq"]) from None
+        if hashed != event["hash"]:
+            raise BadEnvelope("event_hash_mismatch", event["seq"])
+        prev = event["hash"]
 
 
 def hashed_text(event: dict, actor_json: bytes, data_json: bytes) -> bytes:

@@ -199,11 +199,103 @@ CORE: dict[str, tuple[str, str]] = {
     "source_people": ("ทะเบียนบุคคล", "People register"),
     "source_knowledge": ("คลังความรู้", "Knowledge"),
     # the command line: sanphalang replay and verify
+    "replay_broken": ("การสร้างใหม่หยุดที่ {source} ลำดับ {seq} ({reason}): บันทึกนี้ไม่ตรงกับที่แหล่งข้อมูลเขียนไว้ ตรวจด้วย sanphalang verify",
+                      "Replay stopped at {source} seq {seq} ({reason}): the log is not what its source wrote; run sanphalang verify"),
     "replay_progress": ("กำลังสร้างตัวชี้วัดใหม่จากบันทึกเหตุการณ์", "Replaying the event logs into the indicators"),
     "verify_progress": (
         "กำลังตรวจห่วงโซ่บันทึกเหตุการณ์และเทียบตัวชี้วัดกับการสร้างใหม่",
         "Checking the event chains and comparing the indicators with a fresh replay",
     ),
+    # the command line: sanphalang backup and restore (docs/operations.md)
+    "backup_done": ("สำรองข้อมูล {id} ไว้ที่ {directory} แล้ว", "Backup {id} written to {directory}"),
+    "backup_not_empty": ("โฟลเดอร์ {directory} มีไฟล์อยู่แล้ว โปรดใช้โฟลเดอร์ใหม่หรือโฟลเดอร์ว่าง",
+                         "{directory} is not empty: back up into a new or empty directory"),
+    "backup_keys_inside": (
+        "สำเนากุญแจ ({keys}) ต้องเก็บแยกจากข้อมูลสำรอง ({directory}) ไม่ใช่ภายในโฟลเดอร์เดียวกัน",
+        "The key store copy ({keys}) must be kept apart from the backup ({directory}), not inside it",
+    ),
+    "backup_no_pg_tools": (
+        "ไม่พบโปรแกรม {tools} ของ PostgreSQL โปรดติดตั้ง postgresql-client รุ่นเดียวกับเซิร์ฟเวอร์หรือใหม่กว่า",
+        "{tools} not found: install postgresql-client of the server's version or newer",
+    ),
+    "backup_database_missing": ("ยังไม่มีฐานข้อมูล {database} โปรดเริ่มระบบสักครั้งก่อน",
+                                "The {database} database does not exist yet: start the system once first"),
+    "restore_done": (
+        "กู้คืนแล้ว ห่วงโซ่และตำแหน่งถูกต้อง โปรดเริ่มระบบ แล้วสั่ง sanphalang verify",
+        "Restored; chains and positions check out. Start the system, then run sanphalang verify",
+    ),
+    "restore_checks_failed": ("กู้คืนแล้ว แต่การตรวจหลังกู้คืนไม่ผ่าน (ดูรายการด้านบน)",
+                              "Restored, but the checks after it failed (see above)"),
+    "restore_no_manifest": ("ไม่พบ manifest.json ใน {directory} จึงไม่ใช่ข้อมูลสำรองที่สมบูรณ์",
+                            "No manifest.json in {directory}: not a complete backup"),
+    "restore_format": ("ข้อมูลสำรองรูปแบบ {format} ซึ่งรุ่นนี้อ่านไม่ได้",
+                       "The backup is in format {format}, which this version cannot read"),
+    "restore_checksums": (
+        "ไฟล์ {count} ไฟล์ในข้อมูลสำรองไม่ตรงกับ manifest หรือหายไป ({files}) จึงไม่กู้คืน",
+        "{count} files of the backup are missing or differ from its manifest ({files}): nothing restored",
+    ),
+    "restore_other_backend": (
+        "ฐานข้อมูล {database} ในข้อมูลสำรองเป็น {backup} แต่ปลายทางเป็น {target}",
+        "The backup's {database} database is {backup}; the target is {target}",
+    ),
+    "restore_running": ("ระบบยังทำงานอยู่ ({running}) โปรดหยุดทุกบริการก่อนกู้คืน",
+                        "The system is running ({running}): stop every service before a restore"),
+    "restore_not_empty": (
+        "ปลายทางมีข้อมูลอยู่แล้ว ({places}) ใช้ --force เพื่อแทนที่ด้วยข้อมูลสำรอง",
+        "The target already holds data ({places}): --force replaces it with the backup",
+    ),
+    "restore_no_broker": ("ติดต่อ RabbitMQ ไม่ได้ ({error}) การกู้คืนต้องใช้เพื่อตรวจและล้างคิว",
+                          "RabbitMQ cannot be reached ({error}): a restore needs it to check and empty the queues"),
+    "restore_erasures_unknown": (
+        "ที่เก็บกุญแจของ {service} และบันทึกปัจจุบันว่างเปล่า จึงไม่รู้ว่ามีการลบข้อมูลบุคคลใดหลังสำเนากุญแจ "
+        "โปรดกู้คืนที่เก็บกุญแจจากสำเนาจำลอง หรือระบุ --erasures พร้อมรายการผู้ที่ถูกลบจากบันทึกคำขอ",
+        "The {service} key store and its live log are empty, so the erasures since the key copy are unknown: "
+        "restore the key store from its replica, or give --erasures with the erased ids from your request records",
+    ),
+    "restore_no_keys": (
+        "ที่เก็บกุญแจของ {service} ว่างเปล่า ข้อมูลส่วนบุคคลทั้งหมดจะอ่านไม่ได้ โปรดกู้คืนที่เก็บกุญแจก่อน "
+        "หรือใช้ --keys หรือ --force เพื่อกู้คืนโดยไม่มีกุญแจ",
+        "The {service} key store is empty: every personal value would be unreadable. Restore the key store "
+        "first, or give --keys, or --force to restore without keys",
+    ),
+    "restore_no_key_copy": ("ไม่มีสำเนากุญแจของ {service} สำหรับข้อมูลสำรองนี้ใน {directory}",
+                            "No {service} key store copy of this backup in {directory}"),
+    "restore_key_copy_expired": (
+        "สำเนากุญแจ {copy} เก่าเกิน {days} วัน จึงใช้ไม่ได้และควรถูกลบแล้ว",
+        "The key store copy {copy} is older than {days} days: it may not be used and should be deleted",
+    ),
+    "restore_no_master": ("ไม่พบกุญแจหลัก (SANPHALANG_MASTER_KEY) จึงเปิดสำเนากุญแจไม่ได้",
+                          "No master key (SANPHALANG_MASTER_KEY): the key store copy cannot be opened"),
+    "restore_key_copy_unreadable": (
+        "เปิดสำเนากุญแจ {copy} ไม่ได้ ด้วยกุญแจหลักนี้ (กุญแจหลักอื่นหรือไฟล์ถูกแก้ไข)",
+        "The key store copy {copy} does not open with this master key (another master, or altered)",
+    ),
+    # the command line: sanphalang dead-letters, and the log line of a message a service rejects
+    "message_rejected": (
+        "ปฏิเสธข้อความที่ประมวลผลไม่ได้ (ดูคิวข้อความที่ประมวลผลไม่ได้)",
+        "A message that could not be handled was rejected (see the dead letters)",
+    ),
+    "heartbeat_failed": ("ส่งสัญญาณสถานะ (sanphalang status) ไม่ได้ จะลองใหม่",
+                         "A status heartbeat (sanphalang status) was not sent; trying again"),
+    "dead_letters_none": ("ไม่มีข้อความที่ประมวลผลไม่ได้ค้างอยู่", "No dead letters"),
+    "dead_letters_waiting": ("{queue}: ข้อความที่ประมวลผลไม่ได้ {count} รายการ", "{queue}: {count} dead letters"),
+    "dead_letters_redriven": ("{queue}: ส่งกลับเข้าคิว {count} รายการ", "{queue}: {count} dead letters sent back"),
+    "dead_letters_redriven_total": ("ส่งกลับเข้าคิวทั้งหมด {count} รายการ", "{count} dead letters sent back in all"),
+    # the command line: sanphalang demo --national
+    "national_demo_rows": ("สร้างแถวตัวอย่างแล้ว: องค์กร {orgs} แถว บุคคล {people} แถว ใน {seconds} วินาที",
+                           "Made the demo rows: {orgs} organizations and {people} people in {seconds} s"),
+    "national_demo_stages": (
+        "{register}: {rows} แถว ตรวจสอบ {validate} วินาที บันทึก {append} วินาที เผยแพร่ครบ {publish} วินาที "
+        "และรายงานตามทัน {project} วินาทีหลังบันทึกเสร็จ รวม {total} วินาที ({rate} แถว/วินาที)",
+        "{register}: {rows} rows; validated {validate} s, appended {append} s; published {publish} s and "
+        "projected (reporting caught up) {project} s after the last append; {total} s in all ({rate} rows/s)",
+    ),
+    "national_demo_done": ("โหลดชุดข้อมูลระดับประเทศเสร็จใน {seconds} วินาที (ตรวจสอบ บันทึก เผยแพร่ และรายงานตามทัน)",
+                           "The national dataset loaded in {seconds} s (validated, appended, published, projected)"),
+    "national_demo_samples": ("ประเมิน ยืนยัน และบันทึกการอบรมของกลุ่มตัวอย่างเสร็จใน {seconds} วินาที",
+                              "The samples assessed, confirmed current and trained in {seconds} s"),
+    "national_demo_stalled": ("รายงานหยุดตามที่ {source} ลำดับ {position} จาก {head}",
+                              "Reporting stopped at {source} seq {position} of {head}"),
 }
 
 

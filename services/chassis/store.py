@@ -4,6 +4,7 @@ transaction. The log is the outbox: the relay publishes from it."""
 from __future__ import annotations
 
 import json
+import time
 
 from dataclasses import dataclass
 from typing import Callable
@@ -14,10 +15,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from . import tables
+from . import metrics, tables
 from .database import bulk_insert, exclusive
 from .envelope import (
-    GENESIS, Pending, STORED_COLUMNS, canonical_json, envelope_text, first_break, hashed_text, link, new_ids, utc_timestamp,
+    GENESIS, Pending, STORED_COLUMNS, canonical_json, envelope_text, first_break, hashed_text, instant, link, new_ids,
+    utc_timestamp,
 )
 from .errors import Conflict
 
@@ -87,7 +89,8 @@ class EventStore:
                         tables.commands.insert(),
                         {"key": key, "result": json.dumps(outcome), "at": utc_timestamp()},
                     )
-                return Appended(outcome, stored, False)
+            metrics.appended(self.source, len(stored))  # committed
+            return Appended(outcome, stored, False)
         except _Seen as seen:
             return Appended(seen.result, [], True)
         except IntegrityError as error:
@@ -243,6 +246,18 @@ class EventStore:
     def relay_position(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(tables.relay_cursor.c.seq).where(tables.relay_cursor.c.name == "relay")).scalar()
+
+    def unpublished(self) -> tuple[int, float]:
+        """The relay's lag: events committed and not yet published, and how many seconds the
+        oldest of them has waited (0 when none waits)."""
+        with self.engine.connect() as conn:
+            position = conn.execute(
+                select(tables.relay_cursor.c.seq).where(tables.relay_cursor.c.name == "relay")).scalar() or 0
+            head = conn.execute(select(func.max(tables.events.c.seq))).scalar() or 0
+            if head <= position:
+                return 0, 0.0
+            oldest = conn.execute(select(tables.events.c.at).where(tables.events.c.seq == position + 1)).scalar()
+        return head - position, max(0.0, time.time() - instant(oldest)) if oldest else 0.0
 
     def advance_relay(self, old: int, new: int) -> bool:
         """Compare-and-set, so two relays racing never move the cursor backwards."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from datetime import datetime, timezone
 from typing import Callable
 
 from sqlalchemy import select
@@ -15,17 +14,14 @@ from sqlalchemy.engine import Connection, Engine
 
 from . import tables
 from .database import exclusive, is_postgres
-from .envelope import GENESIS, utc_timestamp
+from .envelope import GENESIS, checked_batch, checked_event, follows, instant, utc_timestamp
+from .envelope import BadEnvelope, ChainBroken  # noqa: F401  (what on_batch raises, importable from here)
 
 log = logging.getLogger(__name__)
 
 Apply = Callable[[Connection, str, list[dict]], None]
 Clear = Callable[[Connection], None]
 Fetch = Callable[[str, int, int], list[dict]]  # (source, after seq, limit) -> events
-
-
-class ChainBroken(Exception):
-    """An event does not link to the one before it: the feed is not the source's log."""
 
 
 class CatchUpSubscriber:
@@ -66,9 +62,12 @@ class CatchUpSubscriber:
         with self._lock:
             return self._appliers.setdefault(source, threading.Lock())
 
-    def on_batch(self, batch: dict, fetch: Fetch) -> int:
-        """Handle one delivered batch; returns how many events were applied."""
-        source, first, last = batch["source"], batch["first"], batch["last"]
+    def on_batch(self, batch: dict, fetch: Fetch, source: str | None = None) -> int:
+        """Handle one delivered batch (of `source`, the exchange it came through, if given);
+        returns how many events were applied. A batch that is not what a relay sends, or does
+        not follow from the events applied before it, raises BadEnvelope (ChainBroken for a
+        link) and changes nothing: the periodic check then fetches the source's own events."""
+        source, first, last, events = checked_batch(batch, source)
         with self._applying(source):
             position = self.position(source)
             if last <= position:
@@ -76,7 +75,7 @@ class CatchUpSubscriber:
             applied = 0
             if first > position + 1:
                 applied += self._catch_up_to(source, fetch, first - 1)
-            return applied + self._apply(source, batch["events"])
+            return applied + self._apply(source, events)
 
     def catch_up(self, source: str, fetch: Fetch, head: int | None = None) -> int:
         """Fetch and apply everything after the checkpoint (up to `head` if given)."""
@@ -96,7 +95,7 @@ class CatchUpSubscriber:
             ahead = None
             if not events:
                 break
-            last = events[-1]["seq"]
+            last = checked_event(events[-1], source)["seq"]
             if head is None or last < head:
                 ahead, ahead_of = _InThread(fetch, source, last, self._limit(last, head)), last
             done = self._apply(source, events, measure=not self._replaying)
@@ -121,12 +120,12 @@ class CatchUpSubscriber:
                 conn.exec_driver_sql("SET LOCAL plan_cache_mode TO force_custom_plan")
             exclusive(conn, f"checkpoint:{source}")
             position, last_hash = _checkpoint(conn, source)
-            fresh = [e for e in events if e["seq"] > position]
+            fresh = [e for e in events if checked_event(e, source)["seq"] > position]
             if not fresh:
                 return 0
             if fresh[0]["seq"] != position + 1:
                 return 0  # not contiguous (another replica moved on); the caller re-reads
-            _check_links(fresh, last_hash)
+            follows(fresh, last_hash)  # each links to the one before, and its hash is its own
             self.apply(conn, source, fresh)
             _save_checkpoint(conn, source, fresh[-1])
             applied_at = utc_timestamp()
@@ -136,9 +135,9 @@ class CatchUpSubscriber:
         return len(fresh)
 
     def _measure(self, source: str, events: list[dict], applied_at: str) -> None:
-        done = _instant(applied_at)
+        done = instant(applied_at)
         window = self._lags.setdefault(source, deque(maxlen=5000))
-        window.extend(max(0.0, (done - _instant(e["at"])) * 1000) for e in events)
+        window.extend(max(0.0, (done - instant(e["at"])) * 1000) for e in events)
 
     def freshness(self) -> dict:
         """Per source: the last event projected (seq, when appended, when projected) and the lag
@@ -151,11 +150,26 @@ class CatchUpSubscriber:
             lags = sorted(self._lags.get(source, ()))
             out[source] = {
                 "seq": row.seq, "event_at": row.event_at, "applied_at": row.applied_at,
-                "lag_ms": round((_instant(row.applied_at) - _instant(row.event_at)) * 1000, 1),
+                "lag_ms": round((instant(row.applied_at) - instant(row.event_at)) * 1000, 1),
                 "lag_p50_ms": round(lags[len(lags) // 2], 1) if lags else None,
                 "lag_p99_ms": round(lags[min(len(lags) - 1, int(len(lags) * 0.99))], 1) if lags else None,
                 "measured": len(lags),
             }
+        return out
+
+    def lags(self) -> dict:
+        """Per source this process has projected or looked at: the events its log had at the
+        last look at its head (`stalled`) still not projected, the seconds from append to
+        projection of the last event projected (None before the first), and the last seq."""
+        with self.engine.connect() as conn:
+            positions = {r.source: r.seq for r in conn.execute(select(tables.checkpoints))}
+            fresh = {r.source: r for r in conn.execute(select(tables.freshness))}
+        out = {}
+        for source in sorted({*positions, *self._last_look}):
+            position, row = positions.get(source, 0), fresh.get(source)
+            head = self._last_look.get(source, (0, 0))[1]
+            out[source] = {"events": max(0, head - position), "position": position,
+                           "seconds": round(instant(row.applied_at) - instant(row.event_at), 3) if row else None}
         return out
 
     def replay(self, sources: list[str], fetch: Fetch) -> dict:
@@ -193,8 +207,12 @@ class CatchUpSubscriber:
         def step(source: str) -> int:
             with self._applying(source):
                 position = self.position(source)
-                return self._catch_up_to(source, fetch, min(heads[source], position + events)) \
-                    if position < heads[source] else 0
+                try:
+                    return self._catch_up_to(source, fetch, min(heads[source], position + events)) \
+                        if position < heads[source] else 0
+                except BadEnvelope as error:
+                    error.source = source  # which log the replay cannot go past
+                    raise
 
         self._replaying = True
         try:
@@ -253,15 +271,3 @@ def _save_freshness(conn: Connection, source: str, last: dict, applied_at: str) 
     done = conn.execute(tables.freshness.update().where(tables.freshness.c.source == source).values(**values))
     if done.rowcount == 0:
         conn.execute(tables.freshness.insert(), {"source": source, **values})
-
-
-def _instant(at: str) -> float:
-    moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
-
-
-def _check_links(events: list[dict], prev: str) -> None:
-    for event in events:
-        if event["prev"] != prev:
-            raise ChainBroken(f"{event['source']} seq {event['seq']} does not follow the event before it")
-        prev = event["hash"]

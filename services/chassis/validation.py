@@ -244,10 +244,22 @@ class StrictSchema(Schema):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            for key in ("required", "null"):
-                field.error_messages[key] = _CODES_BY_FIELD_KIND[key]
-            if field.error_messages.get("invalid", "").endswith("."):
-                field.error_messages["invalid"] = "invalid"
+            _coded(field)
+
+
+def _coded(field: fields.Field) -> None:
+    """marshmallow's own messages of `field` and of what it holds (a list's items, a dict's
+    keys and values) as catalogue codes: `[null]` was "Field may not be null.", a list's bad
+    id "Not a valid UUID."."""
+    for key, text in field.error_messages.items():  # an English sentence is marshmallow's own
+        if isinstance(text, str) and text.endswith("."):
+            field.error_messages[key] = "invalid"
+    for key in ("required", "null"):
+        field.error_messages[key] = _CODES_BY_FIELD_KIND[key]
+    for inner in (getattr(field, "inner", None), getattr(field, "key_field", None), getattr(field, "value_field", None),
+                  *getattr(field, "tuple_fields", ())):
+        if inner is not None:
+            _coded(inner)
 
 
 def located(location: dict, row: int | None = None) -> str:

@@ -10,8 +10,10 @@ import threading
 import eventlet
 from nameko.extensions import DependencyProvider
 
+from services.registry import BUILT_SOURCES
 from services.settings import settings
-from services.chassis.broker import BatchPublisher
+from services.chassis import metrics, restores
+from services.chassis.broker import BatchPublisher, batch_queue
 from services.chassis.database import make_engine, one_at_a_time
 from services.chassis.privacy.keystore import KeyStore, secure_delete
 from services.chassis.privacy.sealing import Master
@@ -57,6 +59,7 @@ class EventLog(DependencyProvider):
                 self.create_schema(self.engine)
         self.publisher = BatchPublisher(config.amqp_uri, self.source)
         self.relay = Relay(self.store, self.publisher, config.relay_batch)
+        metrics.watch_relay(self.source, self.store.unpublished)  # the relay's lag, on /metrics and in heartbeats
         self.interval = config.relay_interval
         self._wake = threading.Event()  # green once eventlet has patched threading
         self._running = True
@@ -95,8 +98,10 @@ class EventLog(DependencyProvider):
 
 class Keys(DependencyProvider):
     """Gives workers a register's key store (DESIGN §2b), apart from its event database. Once
-    every dependency is set up and before any entrypoint starts, `on_start(store, keys)` runs
-    with the event log's store (the people register re-applies its erasure ledger there)."""
+    every dependency is set up, `on_start(store, keys)` runs with the event log's store (the
+    people register rebuilds a read model a restore left out and re-applies its erasure ledger
+    there). nameko starts the entrypoints alongside, so no worker is given the key store, and
+    none runs, before `on_start` has finished."""
 
     def __init__(self, service: str, on_start=None, log: str = "log"):
         self.service, self.on_start, self.log = service, on_start, log
@@ -106,14 +111,19 @@ class Keys(DependencyProvider):
         self.keys = KeyStore(make_engine(config.key_store_url(self.service)), Master(config.master_key()))
         with one_at_a_time(self.keys.engine, "keys"):
             self.keys.create_schema()
+        self._ready = threading.Event()  # green once eventlet has patched threading
 
     def start(self):
-        if self.on_start is not None:
-            log_provider = next(d for d in self.container.dependencies if d.attr_name == self.log)
-            with one_at_a_time(log_provider.engine, "ledger"):
-                self.on_start(log_provider.store, self.keys)
+        try:
+            if self.on_start is not None:
+                log_provider = next(d for d in self.container.dependencies if d.attr_name == self.log)
+                with one_at_a_time(log_provider.engine, "ledger"):
+                    self.on_start(log_provider.store, self.keys)
+        finally:
+            self._ready.set()
 
     def get_dependency(self, worker_ctx):
+        self._ready.wait()
         return self.keys
 
 
@@ -129,10 +139,22 @@ class Subscriber(DependencyProvider):
     def setup(self):
         self.engine = make_engine(settings().database_url(self.service))
         self.subscriber = CatchUpSubscriber(self.engine, self.apply, clear=self.clear)
+        metrics.watch_projection(self.subscriber.lags)  # the projection's lag per source
         with one_at_a_time(self.engine, "schema"):
             self.subscriber.create_schema()
             if self.create_schema is not None:
                 self.create_schema(self.engine)
+        self._after_a_restore()
+
+    def _after_a_restore(self):
+        """On the first start after `sanphalang restore`, and before any entrypoint starts
+        (nameko sets every extension up first): the batch queues emptied of what the replaced
+        timeline left in them (services/chassis/restores.py)."""
+        backups = restores.marked(self.engine)
+        if backups:
+            purged = restores.purge(settings().amqp_uri, [batch_queue(s, self.service) for s in BUILT_SOURCES])
+            restores.unmark(self.engine, backups)
+            log.warning("batch queues emptied after a restore", extra={"messages": purged})
 
     def get_dependency(self, worker_ctx):
         return self.subscriber

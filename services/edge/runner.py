@@ -1,4 +1,4 @@
-"""Run one nameko service in this process until SIGTERM or SIGINT."""
+"""Run one nameko service in this process until SIGTERM or SIGINT, then stop gracefully."""
 from __future__ import annotations
 
 import logging
@@ -10,13 +10,17 @@ from nameko.runners import ServiceRunner
 from services.settings import settings
 
 from .logging import configure
+from .poison import guard
+from .shutdown import keep_hub_awake, stop_within
 
 log = logging.getLogger(__name__)
 
 
 def run(service_cls) -> None:
     configure(service_cls.name)
-    runner = ServiceRunner(settings().nameko_config())
+    guard()  # a message it cannot handle is rejected, never dropped unseen nor fatal
+    config = settings()
+    runner = ServiceRunner(config.nameko_config())
     runner.add_service(service_cls)
     stopping = eventlet.event.Event()
 
@@ -26,7 +30,8 @@ def run(service_cls) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    keep_hub_awake()
     runner.start()
     log.info("%s started", service_cls.name)
     stopping.wait()
-    runner.stop()
+    stop_within(runner, config.shutdown_timeout, service_cls.name)

@@ -15,6 +15,7 @@ from services.contracts.knowledge import events as ev
 from services.edge.asking import Asking, Signing
 from services.edge.dependencies import EventLog
 from services.edge.logging import RequestLog
+from services.edge.metrics import Metrics
 from services.edge.source import EventSource
 from services.settings import settings
 
@@ -39,6 +40,7 @@ class AttachmentFiles(DependencyProvider):
 class KnowledgeService(EventSource):
     name = ev.SOURCE
     request_log = RequestLog()
+    metrics = Metrics()  # its RPCs counted and timed, /metrics, heartbeats (services/edge/metrics.py)
     log = EventLog(ev.SOURCE, create_schema=readmodel.create_schema)
     asking = Asking()
     signing = Signing()

@@ -11,6 +11,7 @@ from services.contracts.orgs.events import SOURCE
 from services.edge.asking import Asking
 from services.edge.dependencies import EventLog
 from services.edge.logging import RequestLog
+from services.edge.metrics import Metrics
 from services.edge.source import EventSource, SpreadsheetImports
 
 from . import handlers, readmodel
@@ -20,6 +21,7 @@ from .imports import IMPORTER
 class OrgsService(EventSource, SpreadsheetImports):
     name = SOURCE
     request_log = RequestLog()  # one log line per worker (services/edge/logging.py)
+    metrics = Metrics()  # its RPCs counted and timed, /metrics, heartbeats (services/edge/metrics.py)
     log = EventLog(SOURCE, create_schema=readmodel.create_schema)
     asking = Asking()
     importer = IMPORTER

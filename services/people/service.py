@@ -2,7 +2,8 @@
 `health` takes the caller's signed assertion first (DESIGN §2a); a command's `key`, when given,
 must be the request the assertion was signed for. Personal values are sealed in the handlers
 with keys from the key store (`keys`), apart from the event database; before the service
-answers, the erasure ledger is re-applied to its log and read model (`rights.reapply_ledger`)."""
+answers, its read model is rebuilt if a restore left it out and the erasure ledger is re-applied
+to its log and read model (`rebuild.before_answering`)."""
 from __future__ import annotations
 
 from nameko.rpc import rpc
@@ -12,16 +13,18 @@ from services.contracts.people.events import SOURCE
 from services.edge.asking import Asking
 from services.edge.dependencies import EventLog, Keys
 from services.edge.logging import RequestLog
+from services.edge.metrics import Metrics
 from services.edge.source import EventSource, SpreadsheetImports
 
-from . import handlers, imports, queries, readmodel, rights
+from . import handlers, imports, queries, readmodel, rebuild, rights
 
 
 class PeopleService(EventSource, SpreadsheetImports):
     name = SOURCE
     request_log = RequestLog()
+    metrics = Metrics()  # its RPCs counted and timed, /metrics, heartbeats (services/edge/metrics.py)
     log = EventLog(SOURCE, create_schema=readmodel.create_schema, personal=True)
-    keys = Keys(SOURCE, on_start=rights.reapply_ledger)
+    keys = Keys(SOURCE, on_start=rebuild.before_answering)
     asking = Asking()
 
     @property

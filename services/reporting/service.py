@@ -10,10 +10,12 @@ from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from services.chassis import permissions as can
+from services.chassis.envelope import BadEnvelope
 from services.edge.asking import Asking, Signing
 from services.edge.dependencies import Subscriber
 from services.edge.entrypoints import batch_handler
 from services.edge.logging import RequestLog
+from services.edge.metrics import Metrics
 from services.registry import BUILT_SOURCES
 from services.settings import settings
 
@@ -26,6 +28,7 @@ OWN_LOG = "reporting"  # the name `verify` gives reporting's own log (the target
 class ReportingService:
     name = "reporting"
     request_log = RequestLog()  # one log line per worker (services/edge/logging.py)
+    metrics = Metrics()  # its RPCs counted and timed, /metrics, heartbeats (services/edge/metrics.py)
     subscriber = Subscriber("reporting", projections.apply, clear=projections.clear,
                             create_schema=projections.create_schema)
     asking = Asking()
@@ -99,8 +102,12 @@ class ReportingService:
         if start:
             self.subscriber.reset()
         heads = {source: getattr(self, source).head(self.signing(source, "head"))["seq"] for source in sources}
-        applied = self.subscriber.advance(heads, self._fetch, events)
-        return {"applied": applied, "events": sum(applied.values()), "heads": heads,
+        try:
+            applied, broken = self.subscriber.advance(heads, self._fetch, events), None
+        except BadEnvelope as error:  # a log that is not what its source wrote: stop there, and say where
+            applied, broken = dict.fromkeys(sources, 0), {"source": getattr(error, "source", None),
+                                                          "seq": error.seq, "reason": error.code}
+        return {"applied": applied, "events": sum(applied.values()), "heads": heads, "broken": broken,
                 "positions": {source: self.subscriber.position(source) for source in sources}}
 
     @rpc
@@ -132,7 +139,7 @@ class ReportingService:
 def _batches_of(source: str):
     """The handler of one source's relayed batches (nameko names its queue after the method)."""
     def on_batch(self, batch):
-        self.subscriber.on_batch(batch, self._fetch)
+        self.subscriber.on_batch(batch, self._fetch, source)
 
     on_batch.__name__ = f"on_{source}_batch"
     return batch_handler(source)(on_batch)

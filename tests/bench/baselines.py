@@ -40,20 +40,25 @@ def bare_insert(url: str, rows: list[dict]) -> float:
 
 def copy(url: str, rows: list[dict]) -> float:
     """PostgreSQL COPY through psycopg: rows per second (the machine's physical limit)."""
+    return copy_rows(url, readmodel.create_schema, "organizations", _table_rows(rows))
+
+
+def copy_rows(url: str, create_schema, table: str, table_rows: list[dict]) -> float:
+    """COPY of `table_rows` into `table` (made with its indexes by `create_schema(engine)`), one
+    transaction: rows per second."""
     engine = make_engine(url)
-    readmodel.create_schema(engine)
-    table_rows = _table_rows(rows)
+    create_schema(engine)
     names = list(table_rows[0])
     start = time.perf_counter()
     with engine.begin() as conn:
         cursor = conn.connection.driver_connection.cursor()
-        with cursor.copy(f"COPY organizations ({', '.join(names)}) FROM STDIN") as sink:
+        with cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as sink:
             for row in table_rows:
                 sink.write_row([row[n] for n in names])
     elapsed = time.perf_counter() - start
-    _check_count(engine, len(rows))
+    _check_count(engine, len(table_rows), table)
     engine.dispose()
-    return len(rows) / elapsed
+    return len(table_rows) / elapsed
 
 
 def eventsourcing_save(url: str, rows: list[dict], chunk: int = 5000) -> float:
@@ -100,7 +105,7 @@ def eventsourcing_save(url: str, rows: list[dict], chunk: int = 5000) -> float:
     return len(rows) / elapsed
 
 
-def _check_count(engine, expected: int) -> None:
+def _check_count(engine, expected: int, table: str = "organizations") -> None:
     with engine.connect() as conn:
-        count = conn.execute(text("SELECT count(*) FROM organizations")).scalar()
+        count = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
     assert count == expected, (count, expected)

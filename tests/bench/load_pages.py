@@ -8,7 +8,8 @@ Two runs, one after the other, at two paces (PACES): people reading before the n
 (the target's load), then every user clicking about once a second (the capacity).
 
     python -m tests.bench.run --only pages [--orgs N]
-    SANPHALANG_BENCH_USERS=100 SANPHALANG_BENCH_SECONDS=60 SANPHALANG_BENCH_THINK=3,10  (defaults)"""
+    SANPHALANG_BENCH_USERS=100 SANPHALANG_BENCH_SECONDS=60 SANPHALANG_BENCH_THINK=3,10  (defaults)
+    SANPHALANG_BENCH_GATEWAYS=2: that many gateway processes, the users dealt out among them"""
 from __future__ import annotations
 
 import csv
@@ -23,7 +24,8 @@ from pathlib import Path
 import requests
 from eventlet.greenpool import GreenPool
 
-from tests.support import ROOT
+from services.registry import BUILT_SERVICES
+from tests.support import ROOT, free_port
 
 from .data import org_rows
 from .import_orgs import CHUNK, IN_FLIGHT, caught_up, write_side
@@ -36,6 +38,7 @@ SIGN_IN_GRACE = 300  # seconds the sign-ins may take past the arrival before the
 # second, to show the capacity (requests/s served) of this 2-core machine.
 PACES = {"people": os.environ.get("SANPHALANG_BENCH_THINK", "3,10"), "stress": "0.5,1.5"}
 USERS = int(os.environ.get("SANPHALANG_BENCH_USERS", "100"))
+GATEWAYS = int(os.environ.get("SANPHALANG_BENCH_GATEWAYS", "1"))
 SECONDS = int(os.environ.get("SANPHALANG_BENCH_SECONDS", "60"))
 TERMS = ["กลุ่ม", "ออมทรัพย์", "วิสาหกิจ", "บ้าน", "สหกรณ์", "ผู้สูงอายุ", "เครือข่าย", "savings", "group", "น้ำ"]
 
@@ -68,10 +71,16 @@ def run(count: int) -> dict:
         started = time.perf_counter()
         _load(system, org_rows(count))
         loaded_s = time.perf_counter() - started
+        # the other registers, empty (their own SQLite): the gateway's /health asks every one
+        others = [s for s in BUILT_SERVICES if s not in system.services.values()]
+        for service in others:
+            system.start(service)
+        system.wait_answering(others)
         # 100 people signing in from one loopback address: the per-address limit would
         # refuse all but ten of them, and their page reads would measure the sign-in redirect
         system.start("gateway", SANPHALANG_SIGN_IN_LIMIT="1000 per minute")
         system.wait_healthy()
+        hosts = [system.url] + [_replica(system, n) for n in range(1, GATEWAYS)]
         user, password = "bench-reader", secrets.token_urlsafe(12)
         _cli(system, "users", "add", user, "--role", "admin", "--password-stdin", stdin=password + "\n")
         token = _cli(system, "users", "token", user).split()[-1]
@@ -82,10 +91,20 @@ def run(count: int) -> dict:
         (work / "terms.txt").write_text("\n".join(TERMS), encoding="utf-8")
         env = {**os.environ, "SANPHALANG_BENCH_USER": user, "SANPHALANG_BENCH_PASSWORD": password,
                "SANPHALANG_BENCH_TOKEN": token, "SANPHALANG_BENCH_IDS": str(work / "ids.txt"),
-               "SANPHALANG_BENCH_TERMS": str(work / "terms.txt")}
+               "SANPHALANG_BENCH_TERMS": str(work / "terms.txt"), "SANPHALANG_BENCH_HOSTS": " ".join(hosts)}
         env.pop("PSYCOPG_WAIT_FUNC", None)
         runs = {pace: _locust(system, env, work, pace, think) for pace, think in PACES.items()}
-    return {"count": count, "loaded_s": loaded_s, "users": USERS, "seconds": SECONDS, "runs": runs}
+    return {"count": count, "loaded_s": loaded_s, "users": USERS, "seconds": SECONDS, "runs": runs,
+            "gateways": GATEWAYS}
+
+
+def _replica(system, n: int) -> str:
+    """Another gateway process on a port of its own (same secret key and accounts): its URL."""
+    port = free_port()
+    system.start("gateway", name=f"gateway-{n}", SANPHALANG_PORT=str(port), SANPHALANG_SIGN_IN_LIMIT="1000 per minute")
+    url = f"http://127.0.0.1:{port}"
+    system.wait_healthy(url=url)
+    return url
 
 
 def _locust(system, env: dict, work: Path, pace: str, think: str, users: str = "locust_pages.py") -> dict:
@@ -118,6 +137,7 @@ def _locust(system, env: dict, work: Path, pace: str, think: str, users: str = "
 
 def report(figures: dict) -> str:
     lines = [f"page and API reads, {figures['users']} signed-in users for {figures['seconds']} s at each pace "
+             f"through {figures.get('gateways', 1)} gateway process(es) "
              f"(locust, loopback), PostgreSQL with {figures['count']:,} organizations (loaded in "
              f"{figures['loaded_s']:.0f} s)"]
     for pace, run in figures["runs"].items():

@@ -7,8 +7,9 @@ the pages), SANPHALANG_BENCH_TOKEN (Bearer token for the API), SANPHALANG_BENCH_
 organization ids, one a line), SANPHALANG_BENCH_TERMS (search terms, one a line),
 SANPHALANG_BENCH_THINK ("MIN,MAX" seconds between one user's requests), SANPHALANG_BENCH_WINDOW
 (seconds of reading measured once every user has signed in; the run then ends) and
-SANPHALANG_BENCH_SIGNED_IN (a file that receives how many seconds the sign-ins took and how many
-were refused: the reset of the figures would otherwise hide them)."""
+SANPHALANG_BENCH_HOSTS (gateways' URLs, spaces between: the users are dealt out among them;
+default --host) and SANPHALANG_BENCH_SIGNED_IN (a file that receives how many seconds the
+sign-ins took and how many were refused: the reset of the figures would otherwise hide them)."""
 from __future__ import annotations
 
 import os
@@ -31,7 +32,8 @@ TERMS = _lines("SANPHALANG_BENCH_TERMS") or ["กลุ่ม"]
 CSRF = re.compile(r'name="csrf_token"\s+value="([^"]*)"')
 THINK = tuple(float(s) for s in os.environ.get("SANPHALANG_BENCH_THINK", "3,10").split(","))
 WINDOW = float(os.environ.get("SANPHALANG_BENCH_WINDOW", "0"))
-_run = {"started": time.monotonic(), "signed_in": 0, "refused": 0}
+HOSTS = os.environ.get("SANPHALANG_BENCH_HOSTS", "").split()
+_run = {"started": time.monotonic(), "signed_in": 0, "refused": 0, "users": 0}
 
 
 @events.test_start.add_listener
@@ -58,6 +60,9 @@ class Reader(HttpUser):
     wait_time = between(*THINK)
 
     def on_start(self):
+        if HOSTS:  # this user's gateway, in turn
+            self.client.base_url = HOSTS[_run["users"] % len(HOSTS)]
+            _run["users"] += 1
         token = os.environ.get("SANPHALANG_BENCH_TOKEN")
         self.api = {"Authorization": f"Bearer {token}"} if token else {}
         user = os.environ.get("SANPHALANG_BENCH_USER")

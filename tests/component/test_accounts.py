@@ -197,6 +197,53 @@ def test_a_disabled_user_cannot_be_given_a_token(store):
     assert rejected(lambda: store.issue_token("somchai")) == [("name", "unknown_user")]
 
 
+# -- what a gateway keeps for a few seconds (SANPHALANG_USER_CACHE_SECONDS) ---------------------
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_user_disabled_elsewhere_is_refused_once_the_kept_answer_is_older_than_its_bound(store):
+    clock = Clock()
+    gateway = UserStore(store.engine, remember=5, clock=clock)  # the CLI is `store`, another process
+    store.add("somchai", "admin", PASSWORD)
+    token = store.issue_token("somchai")
+    assert gateway.get("SomChai") == gateway.user_for_token(token) == User("somchai", "admin", None)
+
+    store.disable("somchai")  # its tokens revoked with it
+    clock.now += 4.9  # within the bound the gateway still knows them
+    assert gateway.get("somchai") is not None and gateway.user_for_token(token) is not None
+    clock.now += 0.1  # 5 s after they were looked up: asked again, refused
+    assert gateway.get("somchai") is None and gateway.user_for_token(token) is None
+    store.reset_password("somchai", "a brand new password")  # a refusal is never kept
+    assert gateway.get("somchai") is not None and gateway.user_for_token(token) is None
+
+
+def test_through_the_same_store_a_disable_or_a_revocation_counts_at_once(store):
+    gateway = UserStore(store.engine, remember=60, clock=Clock())
+    gateway.add("somchai", "admin", PASSWORD)
+    gateway.add("somsri", "auditor", PASSWORD)
+    kept, revoked, lost = gateway.issue_token("somchai"), gateway.issue_token("somchai"), gateway.issue_token("somsri")
+    assert all(gateway.user_for_token(token) for token in (kept, revoked, lost))
+    assert gateway.revoke_token(revoked) is True
+    gateway.disable("somsri")
+    assert gateway.user_for_token(revoked) is None and gateway.user_for_token(lost) is None
+    assert gateway.get("somsri") is None and gateway.user_for_token(kept).name == "somchai"
+
+
+def test_with_no_seconds_to_remember_every_lookup_asks_the_database(store):
+    gateway = UserStore(store.engine, clock=Clock())  # remember=0, the default
+    store.add("somchai", "admin", PASSWORD)
+    token = store.issue_token("somchai")
+    assert gateway.user_for_token(token) is not None
+    store.disable("somchai")
+    assert gateway.get("somchai") is None and gateway.user_for_token(token) is None
+
+
 # -- the CLI ------------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -59,6 +59,18 @@ def test_a_redelivered_write_is_answered_from_its_key_and_appends_nothing(orgs, 
     assert again == done and store.head() == head
 
 
+def test_a_file_imported_again_unchanged_is_answered_from_its_key_and_leaves_nothing_staged(orgs, store):
+    """The same file with nothing written in between has the same chunk keys: the second import's
+    check stages its rows again, and its write, answered from the key, drops them (found by
+    tests/component/test_hostile_imports.py: they stayed until the purge)."""
+    rows = org_rows(10, seed=10)
+    orgs.check_rows(rows, 1, "s-first")
+    done = orgs.import_staged("s-first", 1, 10, 10, key="k-same-file")
+    orgs.check_rows(rows, 1, "s-again")
+    assert orgs.import_staged("s-again", 1, 10, 10, key="k-same-file") == done
+    assert _count(store, STAGE.table) == 0 and store.head()["seq"] == 10
+
+
 def test_a_range_not_found_whole_is_refused_and_writes_nothing(orgs, store):
     orgs.check_rows(org_rows(10, seed=7), 1, "s3")
     for stage, expected in (("s3", 11), ("unknown", 10)):

@@ -5,11 +5,13 @@ projection is, and a projection of another version rebuilt."""
 from __future__ import annotations
 
 import itertools
+import uuid
 
 import pytest
 from sqlalchemy import select
 
 from services.chassis import tables
+from services.chassis.envelope import GENESIS, chain_hash
 from services.chassis.errors import CommandRejected
 from services.chassis.permissions import ADMIN, Actor, User
 from services.chassis.subscriber import CatchUpSubscriber
@@ -229,7 +231,9 @@ def test_a_bad_target_is_refused_naming_the_field_and_nothing_is_written(engine,
 def test_freshness_says_what_was_projected_and_how_late(engine):
     subscriber = CatchUpSubscriber(engine, projections.apply, clear=projections.clear)
     events = [org("f", "OrgRegistered", "2026-01-05", type="savings_group", province="50", center="P50")]
-    events[0].update(seq=1, prev="0" * 64, hash="a" * 64, source="orgs")
+    events[0].update(seq=1, prev=GENESIS, source="orgs", id=str(uuid.uuid4()), schema=1,
+                     actor={"user": "admin1", "role": "admin", "center": None, "request": "f", "signed_by": None})
+    events[0]["hash"] = chain_hash(GENESIS, events[0])  # the subscriber checks every event's hash
     subscriber.on_batch({"source": "orgs", "first": 1, "last": 1, "events": events}, lambda *a: [])
     fresh = subscriber.freshness()["orgs"]
     assert fresh["seq"] == 1 and fresh["event_at"] == at("2026-01-05") and fresh["measured"] == 1

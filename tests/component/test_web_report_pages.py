@@ -138,6 +138,9 @@ def test_central_admins_set_a_centers_target_and_everyone_sees_its_kind(client, 
 def test_the_targets_api_lists_sets_and_refuses_naming_the_field(client):
     listing = client.get("/api/v1/indicators/targets").get_json()
     assert listing["national"]["volunteers"] == 500_000 and sum(listing["defaults"]["volunteers"].values()) == 500_000
+    client.sign_in(permissions.ANONYMOUS)  # found by the OpenAPI fuzzing as the public: it was a 503
+    assert client.put("/api/v1/indicators/targets", json={"indicator": "volunteers", "center": "P50",
+                                                           "target": 9}).status_code == 401
     client.sign_in(STAFF)
     assert client.put("/api/v1/indicators/targets", json={"indicator": "volunteers", "center": "P50",
                                                            "target": 9}).status_code == 403

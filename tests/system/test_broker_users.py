@@ -9,6 +9,7 @@ guest user gets no permission on that vhost, so no process can fall back on it."
 from __future__ import annotations
 
 import base64
+import hashlib
 import http.server
 import json
 import secrets
@@ -29,8 +30,11 @@ from kombu import Connection, Exchange, Queue
 from nameko.rpc import RPC_QUEUE_TEMPLATE, RPC_REPLY_QUEUE_TEMPLATE, get_rpc_exchange
 from nameko.standalone.rpc import StandaloneProxyBase
 
-from services.chassis.broker import BATCH, events_exchange
+from sanphalang.status import listener_queue
+from services.chassis import deadletters
+from services.chassis.broker import BATCH, batch_queue, events_exchange
 from services.chassis.errors import CommandRejected
+from services.chassis.heartbeat import EXCHANGE as STATUS
 from services.registry import GATEWAY, PROCESSES, SOURCES
 from tests.knowledge import campaign_payload
 from tests.people import unique_people
@@ -223,11 +227,6 @@ def refused(action, *args) -> None:
     assert raised.value.code == 403, raised.value
 
 
-def batch_queue(source: str) -> str:
-    """Reporting's queue for a source's batches, as nameko names its event handler's queue."""
-    return f"evt-{source}-{BATCH}--reporting.on_{source}_batch"
-
-
 def events(source: str) -> str:
     return events_exchange(source).name
 
@@ -256,6 +255,28 @@ def test_reporting_cannot_publish_events(broker, system):
     refused(consume, broker.uris["reporting"], RPC_QUEUE_TEMPLATE.format("orgs"))
 
 
+def test_a_poison_batch_is_kept_on_quorum_queues_and_the_cli_lists_and_sends_it_back(broker, system):
+    """As deployed: orgs publishes a batch reporting cannot apply (`{}`); the broker keeps it in
+    the dead letter queue (reporting declared its queues with the definitions' very arguments);
+    the CLI, as operator, lists it and sends it back, and it dies again."""
+    sha = hashlib.sha256(b"{}").hexdigest()[:16]
+
+    def listed(deaths: int) -> list[dict]:
+        done = system.cli("dead-letters", "list", "--json")
+        assert done.returncode == 0, done.stderr
+        return [x for x in json.loads(done.stdout)["letters"] if x["sha256"] == sha and x["deaths"] == deaths]
+
+    publish(broker.uris["orgs"], events("orgs"), BATCH)
+    wait_for(lambda: listed(1), timeout=20)
+    done = system.cli("dead-letters", "redrive", "--queue", batch_queue("orgs"))
+    assert done.returncode == 0, done.stderr
+    wait_for(lambda: listed(2), timeout=20)
+    operator, dead = broker.uris[OPERATOR], deadletters.dead_letter_queue(batch_queue("orgs"))
+    refused(publish, operator, deadletters.EXCHANGE, batch_queue("orgs"))  # no forged dead letters
+    refused(consume, broker.uris[GATEWAY], dead)
+    refused(publish, broker.uris["orgs"], deadletters.REDRIVE, batch_queue("orgs"))
+
+
 def test_the_gateway_and_the_cli_cannot_consume_service_or_event_queues(broker, system):
     for client in (GATEWAY, OPERATOR):
         uri = broker.uris[client]
@@ -267,6 +288,39 @@ def test_the_gateway_and_the_cli_cannot_consume_service_or_event_queues(broker, 
         refused(bind_reply_queue, uri, "#")  # no eavesdropping on the RPC exchange
         refused(publish, uri, RPC_EXCHANGE, str(uuid.uuid4()))  # nor forging replies
         bind_reply_queue(uri, str(uuid.uuid4()))  # control: a reply queue of its own it may have
+
+
+def listen(uri: str) -> None:
+    """Declare a heartbeat listener's queue, as `sanphalang status` does, and bind it."""
+    with channel(uri) as ch:
+        queue = listener_queue()
+        ch.queue_declare(queue=queue, exclusive=True, auto_delete=True)
+        ch.queue_bind(queue=queue, exchange=STATUS)
+
+
+def bind_to_status(uri: str, queue: str) -> None:
+    with channel(uri) as ch:
+        ch.queue_bind(queue=queue, exchange=STATUS)
+
+
+def test_every_process_announces_itself_and_the_cli_hears_them_as_operator(system):
+    """Each process publishes its heartbeat to sanphalang.status as its own user; `sanphalang
+    status`, as operator, hears them on a queue of its own and asks for the queues' depths."""
+    done = system.cli("status", "--json", timeout=60)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert sorted(beat["service"] for beat in report["instances"]) == sorted(PROCESSES)
+    queues = {queue["queue"]: queue for queue in report["queues"]}
+    for name in (n for n in PROCESSES if n != GATEWAY):
+        assert queues[RPC_QUEUE_TEMPLATE.format(name)]["consumers"] >= 1, name
+
+
+def test_no_service_hears_the_heartbeats_and_the_cli_forges_none(broker, system):
+    for name in (n for n in PROCESSES if n != GATEWAY):
+        refused(listen, broker.uris[name])
+        refused(bind_to_status, broker.uris[name], RPC_QUEUE_TEMPLATE.format(name))  # its own queue: no read
+    refused(publish, broker.uris[OPERATOR], STATUS, "")
+    publish(broker.uris["orgs"], STATUS, "")  # control: a process announces itself
 
 
 # --- set-passwords.py over the management HTTP API (the Kubernetes Job's way) ---------------------

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import requests
 
-from services.chassis.broker import BatchPublisher
+from services.chassis.broker import BatchPublisher, batch_queue
 from services.chassis.relay import batch_message
 from services.registry import BUILT_SOURCES
 from tests.support import running_system
@@ -89,6 +89,9 @@ def test_verify_names_the_source_and_seq_of_a_tampered_event(fresh_system):
     result = fresh_system.cli("verify")
     assert result.returncode != 0
     assert "chain orgs: BROKEN at seq 2" in result.stdout
+    replayed = fresh_system.cli("replay")  # stops at the tampered event and says where, in both languages
+    assert replayed.returncode != 0
+    assert "Replay stopped at orgs seq 2" in replayed.stderr and "การสร้างใหม่หยุดที่ orgs ลำดับ 2" in replayed.stderr
 
 
 def _heads(system) -> dict[str, int]:
@@ -128,4 +131,4 @@ def test_batches_flow_through_a_quorum_queue_as_in_production(tmp_path):
         wait_for(lambda: nation_value(system.url) == 1, timeout=10)
         listed = subprocess.run(["rabbitmqctl", "-q", "list_queues", "-p", system.vhost, "name", "type"],
                                 capture_output=True, text=True, check=True).stdout
-        assert "evt-orgs-batch--reporting.on_orgs_batch\tquorum" in listed
+        assert f"{batch_queue('orgs')}\tquorum" in listed

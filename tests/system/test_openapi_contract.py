@@ -6,10 +6,13 @@ status code the spec lists, and match the spec's schema for that code.
 Bounded: MAX_EXAMPLES cases per operation (openapi_fuzz.py), derandomized (the same cases every run), a per-case
 deadline; all operations' failures are reported together, each with a curl line to repeat it.
 The operations are fuzzed in shares at once, each share a process of its own
-(tests/system/openapi_fuzz.py), each part of the API (orgs, people...) whole in one share."""
+(tests/system/openapi_fuzz.py), each part of the API (orgs, people...) whole in one share.
+
+Then, on the same system, every operation again as each other role (center staff of P50, an
+auditor, the public with no token: tests/system/openapi_roles.py), ROLE_EXAMPLES cases each
+(tests/faults/test_openapi_roles.py sends more): the same checks, and no partial write."""
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -17,11 +20,13 @@ import sys
 import pytest
 import schemathesis
 
+from tests.hostile import tried
 from tests.support import ROOT, running_system
 
-from .openapi_fuzz import share_out
+from .openapi_roles import check_roles, collect, fuzz_in_shares
 
 WORKERS = max(2, os.cpu_count() or 2)  # shares fuzzed at once
+ROLE_EXAMPLES = 8  # cases per operation and role: the roles' bounded run in `make test`
 
 
 @pytest.fixture(scope="module")
@@ -45,30 +50,22 @@ def admin_token(system) -> str:
     return cli("users", "token", "contract-admin").split()[-1]
 
 
-@pytest.mark.timeout(600)  # its system's start, then two shares of ~25 operations fuzzed at once
-def test_every_operation_conforms_to_the_spec(system, admin_token, tmp_path):
+@pytest.fixture(scope="module")
+def labels(system) -> list[str]:
     schema = schemathesis.openapi.from_url(f"{system.url}/api/v1/openapi.json", timeout=30)
     labels = [result.ok().label for result in schema.get_all_operations()]
     assert len(labels) >= 10, f"only {len(labels)} operations in the spec"
-    workers = []
-    for n, share in enumerate(share_out(labels, WORKERS)):
-        report, log = tmp_path / f"share-{n}.json", tmp_path / f"share-{n}.log"
-        env = {**os.environ, "SANPHALANG_FUZZ_URL": system.url, "SANPHALANG_FUZZ_TOKEN": admin_token,
-               "SANPHALANG_FUZZ_OPERATIONS": json.dumps(share), "SANPHALANG_FUZZ_REPORT": str(report)}
-        with open(log, "wb") as output:
-            workers.append((subprocess.Popen([sys.executable, "-m", "tests.system.openapi_fuzz"], env=env, cwd=ROOT,
-                                             stdout=output, stderr=subprocess.STDOUT), report, log))
-    failures, fuzzed = [], []
-    try:
-        for worker, report, log in workers:
-            assert worker.wait(540) == 0, log.read_text(errors="replace")[-5000:]
-            result = json.loads(report.read_text())
-            fuzzed += result["operations"]
-            failures += result["failures"]
-    finally:
-        for worker, _, _ in workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
-    assert sorted(fuzzed) == sorted(labels), "every operation fuzzed, once"
-    assert not failures, f"{len(failures)} contract failures:\n\n" + "\n\n".join(failures)
+    return labels
+
+
+@pytest.mark.timeout(600)  # its system's start, then two shares of ~40 operations fuzzed at once
+def test_every_operation_conforms_to_the_spec(system, admin_token, labels, tmp_path):
+    result = collect(fuzz_in_shares(system.url, admin_token, labels, WORKERS, tmp_path), timeout=540)
+    tried("OpenAPI as admin", operations=len(result["operations"]), cases=result["cases"], **result["answers"])
+    assert sorted(result["operations"]) == sorted(labels), "every operation fuzzed, once"
+    assert not result["failures"], f"{len(result['failures'])} contract failures:\n\n" + "\n\n".join(result["failures"])
+
+
+@pytest.mark.timeout(300)
+def test_every_operation_conforms_as_every_other_role_and_writes_only_what_it_answered(system, labels, tmp_path):
+    check_roles(system, labels, tmp_path, examples=ROLE_EXAMPLES, shares=1, ignore={"contract-admin"})

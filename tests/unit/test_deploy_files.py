@@ -22,7 +22,8 @@ from nameko.rpc import RPC_QUEUE_TEMPLATE, RPC_REPLY_QUEUE_TEMPLATE, Rpc, RpcPro
 from nameko.standalone.rpc import StandaloneProxyBase
 
 from sanphalang.config import DATABASE_SERVICES, DEFAULTS, RUNNING_SERVICES, SERVICES, SOURCES
-from services.chassis.broker import BATCH, events_exchange
+from services.chassis import deadletters
+from services.chassis.broker import BATCH, batch_queue, events_exchange
 from services.registry import GATEWAY, KEY_STORES, service_class
 from services.settings import MASTER_KEY, PRIVATE, key_store_var
 
@@ -295,25 +296,28 @@ def test_definitions_declare_one_events_exchange_per_source(definitions):
         assert exchange["type"] == "topic" and exchange["durable"] and not exchange["auto_delete"]
 
 
-def test_definitions_bind_a_quorum_queue_for_reporting_to_every_source(definitions):
-    """Reporting's queues carry the names nameko gives its batch handlers
-    (evt-<source>-batch--reporting.on_<source>_batch), or the broker refuses the declaration."""
-    quorum = {
-        queue["name"]
-        for queue in definitions["queues"]
-        if queue["durable"] and queue.get("arguments", {}).get("x-queue-type") == "quorum"
-    }
-    expected = {source: f"evt-{source}-batch--reporting.on_{source}_batch" for source in SOURCES}
-    assert set(expected.values()) <= quorum, quorum
-    for source, queue in expected.items():
-        bound = {
-            binding["source"]
-            for binding in definitions["bindings"]
-            if binding["destination"] == queue
-            and binding["destination_type"] == "queue"
-            and binding["routing_key"] == "batch"
-        }
-        assert bound == {f"{source}.events"}, (queue, bound)
+def test_definitions_declare_reporting_s_queues_as_its_code_does(definitions):
+    """Each source's batch queue and its dead letter queue, quorum, with exactly the arguments
+    reporting declares them with (the broker refuses a declaration that differs), bound as
+    reporting binds them: the batch queue to the source's exchange and to the redrive exchange,
+    the dead letter queue to the dead-letter exchange. No other queue: the batch queues of
+    before dead letters (nameko's names) are gone."""
+    queues = {queue["name"]: queue for queue in definitions["queues"]}
+    exchanges = {exchange["name"]: exchange for exchange in definitions["exchanges"]}
+    bindings = {(b["source"], b["destination"], b["routing_key"])
+                for b in definitions["bindings"] if b["destination_type"] == "queue"}
+    for name in (deadletters.EXCHANGE, deadletters.REDRIVE):
+        assert exchanges[name]["type"] == "direct" and exchanges[name]["durable"], name
+    expected = set()
+    for source in SOURCES:
+        queue = batch_queue(source)
+        dead = deadletters.dead_letter_queue(queue)
+        expected |= {queue, dead}
+        assert queues[queue]["durable"] and queues[queue]["arguments"] == deadletters.queue_arguments(queue, "quorum")
+        assert queues[dead]["durable"] and queues[dead]["arguments"] == deadletters.dead_letter_arguments("quorum")
+        assert {(f"{source}.events", queue, BATCH), (deadletters.REDRIVE, queue, queue),
+                (deadletters.EXCHANGE, dead, queue)} <= bindings, source
+    assert set(queues) == expected
 
 
 def test_reporting_handles_the_batches_of_every_running_source():
@@ -408,6 +412,33 @@ def test_gateway_and_reporting_autoscale(objects, deployments):
         assert hpa["apiVersion"] == "autoscaling/v2"
         assert hpa["spec"]["scaleTargetRef"]["kind"] == "Deployment" and name in deployments
         assert 1 <= hpa["spec"]["minReplicas"] <= hpa["spec"]["maxReplicas"]
+
+
+def test_every_running_service_autoscales_and_drains_one_pod_at_a_time(objects, deployments):
+    """Each service scales on its own (issue 16): an HPA and a PodDisruptionBudget per Deployment."""
+    autoscaled = {hpa["spec"]["scaleTargetRef"]["name"] for hpa in of_kind(objects, "HorizontalPodAutoscaler").values()}
+    budgets = {pdb["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"]: pdb["spec"]
+               for pdb in of_kind(objects, "PodDisruptionBudget").values()}
+    assert autoscaled == set(RUNNING_SERVICES)
+    for name, deployment in deployments.items():
+        assert deployment["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] == name
+        assert budgets[name] == {"maxUnavailable": 1, "selector": deployment["spec"]["selector"]}, name
+
+
+def _shutdown_timeout(env: dict) -> float:
+    return float(env.get("SANPHALANG_SHUTDOWN_TIMEOUT") or DEFAULTS["SANPHALANG_SHUTDOWN_TIMEOUT"])
+
+
+def test_k8s_grace_period_outlasts_the_shutdown_timeout(objects, deployments):
+    timeout = _shutdown_timeout(of_kind(objects, "ConfigMap")["sanphalang-config"]["data"])
+    for name, deployment in deployments.items():
+        assert deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] >= timeout + 5, name
+
+
+def test_compose_grace_period_outlasts_the_shutdown_timeout(app_services):
+    for name, service in app_services.items():
+        grace = service.get("stop_grace_period", "10s")
+        assert grace.endswith("s") and float(grace[:-1]) >= _shutdown_timeout(service.get("environment", {})) + 5, name
 
 
 def test_every_gateway_replica_signs_sessions_with_one_key_from_the_secret(deployments):
@@ -505,11 +536,39 @@ def test_k8s_gateway_port_matches_config(objects, deployments):
     config_map = shared_config(objects)
     assert config_map["data"].get("SANPHALANG_PORT", PORT) == PORT
     ports = {p["name"]: p["containerPort"] for p in container(deployments["gateway"])["ports"]}
-    assert ports == {"http": int(PORT)}
+    assert ports == {"http": int(PORT), "metrics": metrics_port(objects)}
     service = of_kind(objects, "Service")["gateway"]
     assert service["spec"]["selector"] == deployments["gateway"]["spec"]["selector"]["matchLabels"]
     for port in service["spec"]["ports"]:
         assert port["targetPort"] in ("http", int(PORT))
+
+
+def metrics_port(objects) -> int:
+    return int(shared_config(objects)["data"]["SANPHALANG_METRICS_PORT"])
+
+
+def test_k8s_every_pod_is_scraped_on_its_metrics_port_and_no_service_exposes_it(objects, deployments):
+    """Each process serves /metrics on SANPHALANG_METRICS_PORT (a fixed port in the cluster; 0,
+    any free port, on one machine): the container declares it and the pod asks Prometheus to
+    scrape it. No Service routes to it: the gateway's public port never serves /metrics."""
+    port = metrics_port(objects)
+    assert port > 0 and str(port) != PORT and DEFAULTS["SANPHALANG_METRICS_PORT"] == "0"
+    for name, deployment in deployments.items():
+        ports = {p["name"]: p["containerPort"] for p in container(deployment).get("ports", [])}
+        assert ports.get("metrics") == port, name
+        annotations = deployment["spec"]["template"]["metadata"].get("annotations", {})
+        assert annotations == {"prometheus.io/scrape": "true", "prometheus.io/port": str(port),
+                               "prometheus.io/path": "/metrics"}, name
+    for service in of_kind(objects, "Service").values():
+        assert all(p.get("targetPort") not in ("metrics", port) and p["port"] != port
+                   for p in service["spec"]["ports"]), service["metadata"]["name"]
+
+
+def test_compose_gives_every_process_a_fixed_metrics_port_published_nowhere(compose, app_services):
+    for name, service in app_services.items():
+        port = service["environment"].get("SANPHALANG_METRICS_PORT")
+        assert port and int(port) > 0 and port != PORT, name
+        assert not any(str(published).rsplit(":", 1)[-1] == port for published in service.get("ports", [])), name
 
 
 def test_k8s_probes(deployments):
@@ -564,12 +623,6 @@ def reply_queue(caller: str) -> str:
 def reply_key() -> str:
     """The routing key of a reply (the reply queue's binding): nameko's str(uuid4())."""
     return str(uuid.uuid4())
-
-
-def batch_queue(source: str) -> str:
-    """Reporting's queue for a source's batches: nameko's SERVICE_POOL event handler queue,
-    `evt-<source>-<event type>--<service>.<method>`."""
-    return f"evt-{source}-{BATCH}--{REPORTING}.on_{source}_batch"
 
 
 def events(source: str) -> str:
@@ -732,6 +785,50 @@ def test_the_gateway_and_the_cli_are_rpc_clients_only(permissions, topic_permiss
             assert not may(topics, "read", f"{service}.*"), (client, service)  # no eavesdropping
         assert may(topics, "read", reply_key()), client
         assert not may(topics, "write", reply_key()), f"{client} answers no RPC"
+
+
+def test_reporting_keeps_dead_letters_and_only_the_cli_reads_and_sends_them_back(permissions):
+    """Reporting declares the dead-letter exchange, its dead letter queues and the redrive
+    exchange and binds its queues to them (declaring a queue with a dead-letter exchange takes
+    write on that exchange too); the CLI, as operator, reads the dead letter queues (`list`,
+    `redrive`) and publishes to the redrive exchange alone, which reaches only the queues bound
+    to it: reporting's. Nobody else touches any of them."""
+    dead = [deadletters.dead_letter_queue(batch_queue(source)) for source in SOURCES]
+    allowed = {
+        REPORTING: {"configure": {deadletters.EXCHANGE, deadletters.REDRIVE, *dead},
+                    "write": {deadletters.EXCHANGE, *dead}, "read": {deadletters.EXCHANGE, deadletters.REDRIVE}},
+        OPERATOR: {"configure": set(), "write": {deadletters.REDRIVE}, "read": set(dead)},
+    }
+    for user, permission in permissions.items():
+        for action in ("configure", "write", "read"):
+            granted = allowed.get(user, {}).get(action, set())
+            for name in (deadletters.EXCHANGE, deadletters.REDRIVE, *dead):
+                assert may(permission, action, name) == (name in granted), (user, action, name)
+
+
+def test_every_process_announces_itself_and_only_the_cli_listens(definitions, permissions):
+    """Heartbeats (`sanphalang status`): each process declares the fanout exchange
+    sanphalang.status and publishes to it, and reads nothing of it; the CLI binds a queue of
+    its own to it and reads that, and publishes nothing there (no forged instance)."""
+    from sanphalang.status import listener_queue
+    from services.chassis.heartbeat import EXCHANGE, status_exchange
+
+    (declared,) = [e for e in definitions["exchanges"] if e["name"] == EXCHANGE]
+    exchange = status_exchange()
+    assert (declared["type"], declared["durable"], declared["auto_delete"]) == (
+        exchange.type, exchange.durable, exchange.auto_delete)
+    listener = listener_queue()
+    for user, permission in permissions.items():
+        if user == OPERATOR:
+            assert may(permission, "read", EXCHANGE) and not may(permission, "write", EXCHANGE)
+            assert not may(permission, "configure", EXCHANGE)
+            for action in ("configure", "write", "read"):
+                assert may(permission, action, listener), action
+            continue
+        assert may(permission, "configure", EXCHANGE) and may(permission, "write", EXCHANGE), user
+        assert not may(permission, "read", EXCHANGE), f"{user} must not read the heartbeats"
+        for action in ("configure", "write", "read"):
+            assert not may(permission, action, listener), (user, action)
 
 
 def test_the_word_guest_appears_in_no_deploy_file():

@@ -45,6 +45,7 @@ class Master:
         if len(secret) < MASTER_MIN_BYTES:
             raise ValueError(f"the master key needs at least {MASTER_MIN_BYTES} bytes")
         self._wrap = AESGCM(_derive(secret, b"wrap v1"))
+        self._copies = AESGCM(_derive(secret, b"key store copy v1"))
         self.blind = BlindIndex(_derive(secret, b"blind index v1"))
         self.id = hashlib.sha256(_derive(secret, b"key id v1")).hexdigest()[:12]
 
@@ -57,6 +58,18 @@ class Master:
             return self._wrap.decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], subject.encode())
         except InvalidTag:
             raise Unreadable(subject) from None
+
+    def seal_copy(self, plain: bytes, header: bytes) -> bytes:
+        """A copy of a key store for a backup, sealed with its own derived key; `header` (what
+        it says about itself, in clear) is bound to it, so it cannot be altered."""
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + self._copies.encrypt(nonce, plain, header)
+
+    def open_copy(self, sealed: bytes, header: bytes) -> bytes:
+        try:
+            return self._copies.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], header)
+        except InvalidTag:
+            raise Unreadable("key store copy") from None
 
 
 class Sealer:

@@ -13,6 +13,7 @@ from marshmallow import Schema, ValidationError
 from sqlalchemy import Select
 from sqlalchemy.engine import Connection, Engine
 
+from services.chassis import metrics
 from services.chassis.envelope import Pending, new_ids
 from services.chassis.errors import FILE, CommandRejected, rejected
 from services.chassis.permissions import Actor
@@ -105,8 +106,9 @@ class Importer:
         the replicas, before writing. With `stage`, the good rows are held for `import_staged`."""
         commands.one_batch(payloads, self.batch_max)
         good, problems = self.checked_rows(actor, payloads, first_row)
-        if stage is not None:
+        if stage is not None:  # an import's check (not a dry run's): its rejected rows count
             self.stage.keep(store.engine, str(stage), good)
+            metrics.imported(store.source, {"rejected": _rows(problems)})
         return {"rejected": problems}
 
     def import_rows(self, store: EventStore, actor: Actor, payloads: list, first_row: int = 1,
@@ -122,24 +124,34 @@ class Importer:
     def _import_rows(self, store, actor, payloads, first_row, dry_run, accept_valid) -> dict:
         commands.one_batch(payloads, self.batch_max)
         good, problems = self.checked_rows(actor, payloads, first_row)
+        if not dry_run:
+            metrics.imported(store.source, {"rejected": _rows(problems)})
         if problems and not accept_valid and not dry_run:
             raise CommandRejected(problems)
         naturals = [self.stage.key_of(fields) for _, fields, _ in good]
         pending, counts, ids = self.decide(good, naturals, self.find(store.engine, naturals))
         outcome = {**counts, "rejected": problems, "ids": ids}
-        if dry_run or not pending:
+        if dry_run:
+            return outcome
+        if not pending:  # nothing to append: every row as it was
+            metrics.imported(store.source, counts)
             return outcome
         pending, project = self.sealed(pending, actor)
-        return commands.append(store, actor, pending, lambda conn, stored: outcome, project)
+        return _write(store, actor, pending, outcome, counts, project)
 
     def import_staged(self, store: EventStore, actor: Actor, stage: str, first_row: int, last_row: int,
                       expected: int) -> dict:
         """Write the rows `check_rows` staged from `first_row` to `last_row` (`expected` of them:
         the range's rows less those it rejected) as `import_rows` would write them, and drop
         them from the stage in the same transaction. The rows were checked for whoever staged
-        them: each must also be of a center this actor may write, or nothing is."""
-        return commands.once(store, actor, lambda: self._import_staged(
-            store, actor, str(stage), first_row, last_row, expected))
+        them: each must also be of a center this actor may write, or nothing is. A range whose
+        key ran before (the same file imported again, nothing changed in between) is answered
+        from it, and its rows leave the stage all the same."""
+        if actor.key and (seen := store.recorded(actor.key)) is not None:
+            with store.engine.begin() as conn:
+                self.stage.consume(conn, str(stage), first_row, last_row)
+            return seen
+        return self._import_staged(store, actor, str(stage), first_row, last_row, expected)
 
     def _import_staged(self, store, actor, stage, first_row, last_row, expected) -> dict:
         rows, naturals = self.stage.held(store.engine, stage, first_row, last_row)
@@ -158,7 +170,7 @@ class Importer:
             project(conn, drafts)
             self.stage.consume(conn, stage, first_row, last_row)
 
-        return commands.append(store, actor, pending, lambda conn, stored: outcome, prepare)
+        return _write(store, actor, pending, outcome, counts, prepare)
 
     def sealed(self, pending: list[Pending], actor: Actor) -> tuple[list[Pending], Prepare]:
         """What is appended and the read model's writes: `seal`'s, for a register of personal
@@ -195,3 +207,18 @@ class Importer:
             ids.append(self.record_id(record))
             counts["updated" if changes else "unchanged"] += 1
         return pending, counts, ids
+
+
+def _write(store: EventStore, actor: Actor, pending: list[Pending], outcome: dict, counts: dict,
+           prepare: Prepare) -> dict:
+    """Append an import's events under its key and count its rows once they are written (not
+    when the key ran before: those rows were counted then)."""
+    done = store.append(pending, actor.record(), actor.key, effects=lambda conn, stored: outcome, prepare=prepare)
+    if not done.replayed:
+        metrics.imported(store.source, counts)
+    return done.result
+
+
+def _rows(problems: list[dict]) -> int:
+    """How many rows the problems are of (a row may have several)."""
+    return len({p.get("row") for p in problems})
